@@ -1,0 +1,1 @@
+"""Whole-graph analytics over a projection: ownership, risk, detectors."""

@@ -1,0 +1,1 @@
+"""The credgraph command line."""

@@ -1,0 +1,60 @@
+"""The ``credgraph`` command: a thin shell over the library.
+
+Commands parse options, call ``credgraph.graph`` / ``loaders`` / ``analytics``,
+and format the result: tables for people, ``--json`` for programs, progress and
+messages on stderr. A ``CredgraphError`` becomes one line on stderr and its
+exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+
+from credgraph.cli import contract_commands, explore_commands, neo4j_commands
+from credgraph.cli.output import err
+from credgraph.graph.errors import CredgraphError
+
+app = typer.Typer(
+    name="credgraph",
+    help=(
+        "Credit relationship graphs of enterprises and the people behind them.\n\n"
+        "Load registry, penalty, list and tender data into a graph (an embedded SQLite "
+        "file by default, or Neo4j), then find linked-party risk and shell-company networks.\n\n"
+        "Start with: credgraph demo"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+contract_commands.register(app)
+explore_commands.register(app)
+app.add_typer(neo4j_commands.app, name="neo4j")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code instead of raising for user errors."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except CredgraphError as exc:
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", soft_wrap=True)
+        return exc.exit_code
+    except typer.Abort:
+        err.print("Aborted.")
+        return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.TyperException as exc:  # usage errors: Typer's (vendored) click exceptions
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+def entry_point() -> None:
+    """The console script: ``sys.exit(main())``."""
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The commands of the public contract whose work lands in later versions.
+
+Each is declared with its full contract signature and help, so scripts and
+docs can rely on them now; until its implementation lands it stops with a
+one-line message and exit code 1 instead of pretending to work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from credgraph.cli.options import AsOf, Db
+from credgraph.graph.errors import CredgraphError
+
+
+class NotAvailableError(CredgraphError):
+    """A contract command whose implementation is not in this version yet."""
+
+
+def _not_yet(command: str) -> None:
+    raise NotAvailableError(f"`credgraph {command}` is not implemented in this version of credgraph yet")
+
+
+def demo(db: Db = None) -> None:
+    """Generate the small sample, load it, run every analysis and print a summary.
+
+    Example: credgraph demo
+    """
+    _not_yet("demo")
+
+
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the CSV files and truth.json into.")],
+    size: Annotated[str, typer.Option("--size", help="S (~2k firms), M (~100k) or L (~1M).")] = "S",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives identical files.")] = 1,
+) -> None:
+    """Write synthetic input data with planted patterns and their truth.json.
+
+    Example: credgraph generate --size S --seed 7 --out data/s7
+    """
+    _not_yet("generate")
+
+
+def load(
+    folder: Annotated[Path, typer.Argument(help="Folder of input CSV / xlsx files.")],
+    db: Db = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="utf-8, gb18030 or gbk.")] = "utf-8",
+    strict: Annotated[bool, typer.Option("--strict", help="Load nothing if any row is bad.")] = False,
+    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", help="Where report.json and rejects.csv go.")] = None,
+) -> None:
+    """Load a folder of input files. Exit 0: all loaded; 3: some rows rejected; 2: nothing loaded.
+
+    Example: credgraph load data/s7 --encoding gb18030
+    """
+    _not_yet("load")
+
+
+def detect(
+    out: Annotated[Path, typer.Option("--out", help="Findings file (JSON lines).")],
+    db: Db = None,
+    detector: Annotated[Optional[str], typer.Option("--detector", help="Run only this detector.")] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Run the pattern detectors and write their findings.
+
+    Example: credgraph detect --as-of 2024-06-30 --out findings.jsonl
+    """
+    _not_yet("detect")
+
+
+def risk(
+    out: Annotated[Path, typer.Option("--out", help="Risk scores file (CSV).")],
+    db: Db = None,
+    as_of: AsOf = None,
+) -> None:
+    """Propagate risk and grade every subject A (best) to D (worst).
+
+    Example: credgraph risk --as-of 2024-06-30 --out risk.csv
+    """
+    _not_yet("risk")
+
+
+def ubo(
+    uscc: Annotated[str, typer.Argument(help="The enterprise's USCC.")],
+    db: Db = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Beneficial owners and actual controller of one enterprise.
+
+    Example: credgraph ubo 914403001922038216 --json
+    """
+    _not_yet("ubo")
+
+
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Package folder to write.")],
+    db: Db = None,
+    finding: Annotated[Optional[str], typer.Option("--finding", help="One finding by id.")] = None,
+    detector: Annotated[Optional[str], typer.Option("--detector", help="All findings of a detector.")] = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", help="A subject's neighbourhood.")] = None,
+    depth: Annotated[int, typer.Option("--depth", help="Hops around --subject.")] = 2,
+    zip_: Annotated[bool, typer.Option("--zip", help="Also write a .zip of the package.")] = False,
+) -> None:
+    """Export a finding, a detector's findings or a subject's network as a package.
+
+    Example: credgraph export --subject 914403001922038216 --depth 2 --out pkg --zip
+    """
+    _not_yet("export")
+
+
+def dashboard(
+    db: Db = None,
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8501,
+) -> None:
+    """Start the Streamlit investigator dashboard.
+
+    Example: credgraph dashboard --port 8501
+    """
+    _not_yet("dashboard")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the contract's commands to ``app``."""
+    for command in (demo, generate, load, detect, risk, ubo, export, dashboard):
+        app.command()(command)

@@ -1,0 +1,1 @@
+"""Deployment files: the local Neo4j assembly (Maven) and docker-compose."""

@@ -1,0 +1,1 @@
+"""The credgraph graph model and its two stores (embedded SQLite and Neo4j)."""

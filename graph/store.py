@@ -1,0 +1,269 @@
+"""The store interface every backend implements, and ``open_store``.
+
+A store keeps the graph of the model in ``credgraph.graph.model``: nodes keyed
+by (label, key), relationships keyed by (type, ends, rkey), each with
+provenance; plus the bookkeeping analyses need (scores, runs and findings, load
+history, an append-only audit log). Two backends implement it: the embedded
+SQLite store (the default) and Neo4j.
+
+Writes are atomic per call: ``upsert_nodes`` either writes every row it was
+given or none. Reads return the records of ``credgraph.graph.records``.
+
+>>> from credgraph.graph.records import NodeRow, Origin
+>>> store = open_store(":memory:")
+>>> origin = Origin("load-1", "persons.csv", "2024-01-01T00:00:00Z")
+>>> store.upsert_nodes("Person", [NodeRow({"person_id": "11010519491231002X", "name": "张三"})], origin)
+WriteResult(written=1, unchanged=0)
+>>> store.get_node("Person", "11010519491231002X").name
+'张三'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Mapping
+
+from credgraph.graph.errors import ConfigError
+from credgraph.graph.model import MODEL, Model
+from credgraph.graph.projection import Projection
+from credgraph.graph.records import (
+    AuditEvent,
+    Finding,
+    LoadRecord,
+    Node,
+    NodeRow,
+    Origin,
+    Relationship,
+    RelRow,
+    Run,
+    Subgraph,
+    WriteResult,
+)
+
+DEFAULT_DB = "./credgraph.db"
+NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def utc_now() -> str:
+    """The current UTC time as an ISO 8601 string with seconds."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def new_id(prefix: str) -> str:
+    """A sortable, unique id such as ``load-20240101T120000-1a2b3c``."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    return f"{prefix}-{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+class GraphStore(ABC):
+    """What credgraph needs of a store; see the module docstring."""
+
+    model: Model = MODEL
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create tables, constraints and indexes that do not exist yet."""
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the store lives (a path or a URI without credentials)."""
+
+    # -- writes -------------------------------------------------------------
+
+    @abstractmethod
+    def upsert_nodes(self, label: str, rows: Iterable[NodeRow], origin: Origin) -> WriteResult:
+        """Insert or replace nodes of one label, keyed by the label's key.
+
+        A row identical to the stored node is a no-op (provenance untouched);
+        a changed row replaces the stored properties (last load wins) and adds
+        ``origin.load_id`` to the node's ``load_ids``. Scores are kept.
+        """
+
+    @abstractmethod
+    def upsert_relationships(
+        self, rel_type: str, rows: Iterable[RelRow], origin: Origin
+    ) -> WriteResult:
+        """Insert or replace relationships of one type between existing nodes.
+
+        Raises ``MissingEndpointError`` (and writes nothing) if a row names a
+        node that is not in the store.
+        """
+
+    @abstractmethod
+    def write_scores(self, label: str, scores: Mapping[str, Mapping[str, Any]], run_id: str) -> int:
+        """Write analysis results (``model.scores`` names) onto nodes by key."""
+
+    # -- reads --------------------------------------------------------------
+
+    @abstractmethod
+    def get_node(self, label: str, key: str) -> Node | None:
+        """The node with this label and key, or ``None``."""
+
+    @abstractmethod
+    def find_nodes(self, key: str) -> list[Node]:
+        """Every node, of any label, whose key is ``key``."""
+
+    @abstractmethod
+    def search(self, text: str, labels: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+        """Nodes whose key equals ``text`` first, then whose name contains it.
+
+        Name matches are ordered by name length, name, label and key.
+        """
+
+    @abstractmethod
+    def neighbourhood(
+        self,
+        key: str,
+        depth: int = 1,
+        rel_types: Sequence[str] | None = None,
+        as_of: dt.date | None = None,
+    ) -> Subgraph:
+        """The nodes within ``depth`` hops of ``key`` and the relationships among them.
+
+        Hops follow relationships in either direction. With ``rel_types`` only
+        those types are followed and returned; with ``as_of`` only nodes and
+        relationships in force on that date. The result is the induced
+        subgraph, as ``networkx.ego_graph(G, key, depth, undirected=True)``.
+        """
+
+    @abstractmethod
+    def iter_nodes(
+        self, labels: Sequence[str] | None = None, as_of: dt.date | None = None
+    ) -> Iterator[Node]:
+        """Every node of the given labels (all by default) in force on ``as_of``."""
+
+    @abstractmethod
+    def iter_relationships(
+        self, rel_types: Sequence[str] | None = None, as_of: dt.date | None = None
+    ) -> Iterator[Relationship]:
+        """Every relationship of the given types (all by default) in force on ``as_of``."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per label and relationships per type (zeros included)."""
+
+    def project(
+        self,
+        labels: Sequence[str] | None = None,
+        rel_types: Sequence[str] | None = None,
+        as_of: dt.date | None = None,
+        with_props: bool = True,
+    ) -> Projection:
+        """The whole graph, or the part of the given labels and types, in memory.
+
+        Relationships whose ends are not both in the projection are left out.
+        """
+        labels = self.model.check_labels(labels)
+        rel_types = self.model.check_rel_types(rel_types)
+        return Projection.build(
+            self.iter_nodes(labels, as_of),
+            self.iter_relationships(rel_types, as_of),
+            with_props=with_props,
+        )
+
+    def project_neighbourhood(
+        self,
+        key: str,
+        depth: int = 1,
+        rel_types: Sequence[str] | None = None,
+        as_of: dt.date | None = None,
+    ) -> Projection:
+        """A subject's neighbourhood (see ``neighbourhood``) as a projection."""
+        sub = self.neighbourhood(key, depth, rel_types, as_of)
+        return Projection.build(sub.nodes, sub.relationships)
+
+    # -- runs, findings, loads, audit ----------------------------------------
+
+    @abstractmethod
+    def record_run(self, run: Run) -> None:
+        """Remember an analysis run and its parameters."""
+
+    @abstractmethod
+    def runs(self, kind: str | None = None) -> list[Run]:
+        """Recorded runs, newest first."""
+
+    @abstractmethod
+    def write_findings(self, run_id: str, findings: Sequence[Finding]) -> int:
+        """Store the findings of a run (the run must be recorded first)."""
+
+    @abstractmethod
+    def findings(
+        self, run_id: str | None = None, detector: str | None = None, subject: str | None = None
+    ) -> list[Finding]:
+        """Stored findings, filtered; the latest detection run by default."""
+
+    @abstractmethod
+    def begin_load(self, source: str, user: str) -> LoadRecord:
+        """Open a load in the load history and return it with its new id."""
+
+    @abstractmethod
+    def finish_load(self, load_id: str, status: str, counts: Mapping[str, Any]) -> None:
+        """Close a load with its status (``ok``, ``partial``, ``failed``) and counts."""
+
+    @abstractmethod
+    def loads(self) -> list[LoadRecord]:
+        """The load history, newest first."""
+
+    @abstractmethod
+    def audit(self, user: str, action: str, target: str, details: Mapping[str, Any] | None = None) -> None:
+        """Append one event to the audit log (events are never changed or removed)."""
+
+    @abstractmethod
+    def audit_log(self, limit: int = 100, user: str | None = None, action: str | None = None) -> list[AuditEvent]:
+        """The latest audit events, newest first."""
+
+
+def resolve_db(db: str | None) -> str:
+    """The store location: ``db``, else ``$CREDGRAPH_DB``, else ``./credgraph.db``."""
+    return db or os.environ.get("CREDGRAPH_DB") or DEFAULT_DB
+
+
+def is_neo4j_uri(db: str) -> bool:
+    """Whether ``db`` names a Neo4j server rather than a file."""
+    return db.startswith(NEO4J_SCHEMES)
+
+
+def open_store(db: str | None = None, create: bool = True) -> GraphStore:
+    """Open the store ``db`` names: a SQLite file path or a ``bolt://``/``neo4j://`` URI.
+
+    Neo4j credentials come from ``NEO4J_USERNAME`` (default ``neo4j``) and
+    ``NEO4J_PASSWORD``; the database from ``NEO4J_DATABASE`` (default ``neo4j``).
+    """
+    location = resolve_db(db)
+    if "://" in location and not is_neo4j_uri(location):
+        raise ConfigError(
+            f"--db {location!r}: use a file path or a bolt:// / neo4j:// URI"
+        )
+    if is_neo4j_uri(location):
+        from credgraph.graph.neo4j_store import Neo4jStore
+
+        password = os.environ.get("NEO4J_PASSWORD")
+        if not password:
+            raise ConfigError(f"--db {location}: set NEO4J_PASSWORD (and NEO4J_USERNAME if not neo4j)")
+        store: GraphStore = Neo4jStore(
+            location,
+            user=os.environ.get("NEO4J_USERNAME", "neo4j"),
+            password=password,
+            database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+        )
+    else:
+        from credgraph.graph.sqlite_store import SqliteStore
+
+        store = SqliteStore(location, create=create)
+    store.ensure_schema()
+    return store

@@ -1,0 +1,1 @@
+"""Loading input folders (CSV, xlsx, BODS) into a store."""

@@ -1,0 +1,87 @@
+"""Fixtures: both stores, empty or holding the sample graph, and a real Neo4j.
+
+Neo4j tests run against a real server: ``$NEO4J_URI`` (with ``NEO4J_USERNAME``
+/ ``NEO4J_PASSWORD``) when set, else the local server that this session starts
+with ``credgraph neo4j start`` and stops at the end. Under ``CI=true`` a server
+that cannot start fails those tests; elsewhere they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from credgraph.graph import neo4j_local
+from credgraph.graph.errors import CredgraphError
+from credgraph.graph.neo4j_store import Neo4jStore
+from credgraph.graph.sqlite_store import SqliteStore
+from credgraph.graph.store import GraphStore
+from tests.sample_graph import load_sample
+
+STORE_KINDS = ["sqlite", "neo4j"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Neo4j is required under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"Neo4j not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def neo4j_credentials() -> Iterator[tuple[str, str, str]]:
+    """(uri, user, password) of a running Neo4j, started here if need be."""
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield uri, os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
+        return
+    started = False
+    try:
+        server = neo4j_local.status()
+        if not server.running:
+            server = neo4j_local.start()
+            started = True
+    except CredgraphError as exc:
+        _unavailable(str(exc))
+    try:
+        yield server.uri, "neo4j", server.password
+    finally:
+        if started:
+            neo4j_local.stop()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_credentials: tuple[str, str, str]) -> Iterator[Neo4jStore]:
+    """An empty Neo4j store (the database is wiped before each test)."""
+    uri, user, password = neo4j_credentials
+    store = Neo4jStore(uri, user, password)
+    store._driver.execute_query("MATCH (n) DETACH DELETE n")
+    store.ensure_schema()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    """An empty embedded store in a temporary file."""
+    store = SqliteStore(tmp_path / "test.db")
+    store.ensure_schema()
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest) -> GraphStore:
+    """An empty store of each kind in turn."""
+    if request.param == "neo4j":
+        request.applymarker(pytest.mark.neo4j)
+    return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture
+def sample_store(store: GraphStore) -> GraphStore:
+    """A store of each kind holding the sample graph."""
+    load_sample(store)
+    return store
