@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import orjson
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -17,16 +17,18 @@ from credgraph.graph.model import NodeType, Property, RelationshipType
 from credgraph.graph.records import Node, NodeRow, RelRow
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot store a {type(value).__name__} as a property")
-
-
 def props_json(props: Mapping[str, Any]) -> str:
-    """Canonical JSON of a property map: sorted keys, no null values."""
+    """Canonical JSON of a property map: sorted keys, no null values, ISO dates.
+
+    >>> props_json({"b": 1, "a": dt.date(2020, 1, 2), "c": None, "d": "张"})
+    '{"a":"2020-01-02","b":1,"d":"张"}'
+    """
     kept = {k: v for k, v in props.items() if v is not None}
-    return json.dumps(kept, sort_keys=True, ensure_ascii=False, default=_json_default)
+    return _dumps(kept)
+
+
+def _dumps(kept: dict[str, Any]) -> str:
+    return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def content_hash(text: str) -> str:
@@ -71,7 +73,7 @@ def encode_node(node_type: NodeType, row: NodeRow) -> EncodedNode:
     return EncodedNode(
         key=key,
         props=props,
-        json=props_json(props),
+        json=_dumps(props),
         valid_from=props.get(node_type.valid_from) if node_type.valid_from else None,
         valid_to=props.get(node_type.valid_to) if node_type.valid_to else None,
         line=row.line,
@@ -90,8 +92,8 @@ def _end_label(given: str | None, allowed: tuple[str, ...], rel: str, end: str) 
 
 def relationship_key(rel_type: RelationshipType, props: Mapping[str, Any]) -> str:
     """The ``rkey`` that tells apart relationships of one type between one pair."""
-    parts = (props.get(name) for name in rel_type.key)
-    return "|".join("" if value is None else str(value) for value in parts)
+    parts = [props.get(name) for name in rel_type.key]
+    return "|".join("" if value is None else str(value) for value in parts) if parts else ""
 
 
 def encode_relationship(rel_type: RelationshipType, row: RelRow) -> EncodedRel:
@@ -102,11 +104,11 @@ def encode_relationship(rel_type: RelationshipType, row: RelRow) -> EncodedRel:
     return EncodedRel(
         src_label=_end_label(row.src_label, rel_type.from_labels, rel_type.type, "src"),
         src=row.src,
-        dst_label=_end_label(None, rel_type.to_labels, rel_type.type, "dst"),
+        dst_label=rel_type.to_labels[0],
         dst=row.dst,
         rkey=relationship_key(rel_type, props),
         props=props,
-        json=props_json(props),
+        json=_dumps(props),
         valid_from=props.get(rel_type.valid_from) if rel_type.valid_from else None,
         valid_to=props.get(rel_type.valid_to) if rel_type.valid_to else None,
         line=row.line,
