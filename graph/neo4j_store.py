@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from importlib.resources import files
 from typing import Any, Mapping
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -33,6 +32,7 @@ from credgraph.graph.encoding import (
 )
 from credgraph.graph.errors import MissingEndpointError, ModelError, NotFoundError, StoreError
 from credgraph.graph.model import Model, Property
+from credgraph.graph.resources import cypher_dir
 from credgraph.graph.records import (
     AuditEvent,
     Finding,
@@ -208,13 +208,8 @@ class Neo4jStore(GraphStore):
                 raise StoreError(f"Neo4j at {self.uri} refused a write: {exc.message}") from None
 
     def ensure_schema(self) -> None:
-        text = files("credgraph.cypher").joinpath("schema.cypher").read_text(encoding="utf-8")
-        statements = [s.strip() for s in text.split(";") if s.strip() and not s.strip().startswith("//")]
-        body = [
-            "\n".join(line for line in s.splitlines() if not line.startswith("//")).strip()
-            for s in statements
-        ]
-        for statement in filter(None, body):
+        text = (cypher_dir() / "schema.cypher").read_text(encoding="utf-8")
+        for statement in cypher_statements(text):
             self._driver.execute_query(statement, database_=self.database)
 
     # -- writes -------------------------------------------------------------
@@ -504,6 +499,20 @@ class Neo4jStore(GraphStore):
             AuditEvent(e["at"], e["user"], e["action"], e["target"], json.loads(e["details"]))
             for e in (r["e"] for r in records)
         ]
+
+
+def cypher_statements(text: str) -> list[str]:
+    """The statements of a Cypher script: ``//`` comment lines dropped, split at a final ``;``."""
+    statements, current = [], []
+    for line in text.splitlines():
+        if line.lstrip().startswith("//"):
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current).strip().rstrip(";"))
+            current = []
+    tail = "\n".join(current).strip()
+    return [s for s in [*statements, tail] if s]
 
 
 def _node_param(node: EncodedNode) -> dict[str, Any]:

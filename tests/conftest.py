@@ -21,7 +21,7 @@ from credgraph.graph.sqlite_store import SqliteStore
 from credgraph.graph.store import GraphStore
 from tests.sample_graph import load_sample
 
-STORE_KINDS = ["sqlite", "neo4j"]
+STORE_KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
 def _unavailable(reason: str) -> None:
@@ -52,13 +52,18 @@ def neo4j_credentials() -> Iterator[tuple[str, str, str]]:
             neo4j_local.stop()
 
 
+def empty_neo4j_store(credentials: tuple[str, str, str]) -> Neo4jStore:
+    """A Neo4j store on a wiped database, schema applied."""
+    store = Neo4jStore(*credentials)
+    store._driver.execute_query("MATCH (n) DETACH DELETE n")
+    store.ensure_schema()
+    return store
+
+
 @pytest.fixture
 def neo4j_store(neo4j_credentials: tuple[str, str, str]) -> Iterator[Neo4jStore]:
     """An empty Neo4j store (the database is wiped before each test)."""
-    uri, user, password = neo4j_credentials
-    store = Neo4jStore(uri, user, password)
-    store._driver.execute_query("MATCH (n) DETACH DELETE n")
-    store.ensure_schema()
+    store = empty_neo4j_store(neo4j_credentials)
     yield store
     store.close()
 
@@ -75,8 +80,6 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest) -> GraphStore:
     """An empty store of each kind in turn."""
-    if request.param == "neo4j":
-        request.applymarker(pytest.mark.neo4j)
     return request.getfixturevalue(f"{request.param}_store")
 
 

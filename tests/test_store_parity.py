@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 import networkx as nx
 import pytest
 
 from credgraph.graph.identifiers import resident_id_check_char, uscc_check_char
 from credgraph.graph.records import NodeRow, Origin, RelRow
+from credgraph.graph.sqlite_store import SqliteStore
 from credgraph.graph.store import GraphStore
+from tests.conftest import empty_neo4j_store
 from tests.sample_graph import load_sample
 
 pytestmark = pytest.mark.neo4j
@@ -67,14 +70,20 @@ def load_random_graph(store: GraphStore, seed: int, firms: int = 120, people: in
     store.upsert_relationships("HAS_PHONE", [RelRow(u, p) for u, p in pairs(usccs, phones, 90)], ORIGIN)
 
 
-@pytest.fixture(params=["sample", "random-7", "random-8"])
-def both_stores(request, sqlite_store, neo4j_store) -> tuple[GraphStore, GraphStore]:
-    for store in (sqlite_store, neo4j_store):
+@pytest.fixture(scope="module", params=["sample", "random-7", "random-8"])
+def both_stores(request, neo4j_credentials, tmp_path_factory) -> Iterator[tuple[GraphStore, GraphStore]]:
+    """The same graph in a fresh embedded store and a wiped Neo4j, shared by this module's tests."""
+    embedded = SqliteStore(tmp_path_factory.mktemp("parity") / "parity.db")
+    embedded.ensure_schema()
+    neo4j = empty_neo4j_store(neo4j_credentials)
+    for store in (embedded, neo4j):
         if request.param == "sample":
             load_sample(store)
         else:
             load_random_graph(store, seed=int(request.param.split("-")[1]))
-    return sqlite_store, neo4j_store
+    yield embedded, neo4j
+    embedded.close()
+    neo4j.close()
 
 
 def _sampled_keys(store: GraphStore, n: int = 8) -> list[str]:
