@@ -44,20 +44,6 @@ def generate(
     _not_yet("generate")
 
 
-def load(
-    folder: Annotated[Path, typer.Argument(help="Folder of input CSV / xlsx files.")],
-    db: Db = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="utf-8, gb18030 or gbk.")] = "utf-8",
-    strict: Annotated[bool, typer.Option("--strict", help="Load nothing if any row is bad.")] = False,
-    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", help="Where report.json and rejects.csv go.")] = None,
-) -> None:
-    """Load a folder of input files. Exit 0: all loaded; 3: some rows rejected; 2: nothing loaded.
-
-    Example: credgraph load data/s7 --encoding gb18030
-    """
-    _not_yet("load")
-
-
 def detect(
     out: Annotated[Path, typer.Option("--out", help="Findings file (JSON lines).")],
     db: Db = None,
@@ -124,5 +110,5 @@ def dashboard(
 
 def register(app: typer.Typer) -> None:
     """Add the contract's commands to ``app``."""
-    for command in (demo, generate, load, detect, risk, ubo, export, dashboard):
+    for command in (demo, generate, detect, risk, ubo, export, dashboard):
         app.command()(command)

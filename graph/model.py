@@ -32,6 +32,7 @@ class Property:
     default: Any = None
     derived: bool = False
     relation: str | None = None
+    label_from: str | None = None  # for a relation to several labels: the column that picks one
     doc: str = ""
 
 
@@ -118,6 +119,7 @@ def _property(name: str, spec: Mapping[str, Any], types: Mapping[str, PropertyTy
         default=spec.get("default"),
         derived=spec.get("derived", False),
         relation=spec.get("relation"),
+        label_from=spec.get("label_from"),
         doc=spec.get("doc", ""),
     )
 
@@ -182,10 +184,17 @@ def _check(model: Model) -> None:
                 raise ModelError(f"{node.label} names undeclared property {name!r}")
         for prop in node.properties.values():
             if prop.relation:
-                model.relationship(prop.relation)
+                rel = model.relationship(prop.relation)
+                others = rel.to_labels if node.label in rel.from_labels else rel.from_labels
+                if len(others) > 1 and prop.label_from not in node.properties:
+                    raise ModelError(f"{node.label}.{prop.name} needs label_from to pick one of {others}")
     for rel in model.relationships.values():
         for label in rel.from_labels + rel.to_labels:
             model.node(label)
+        if len(rel.to_labels) != 1:
+            raise ModelError(f"{rel.type} must point at exactly one label")
+        if len(rel.from_labels) > 1 and rel.file and rel.from_type not in rel.properties:
+            raise ModelError(f"{rel.type} needs from_type to pick one of {rel.from_labels}")
         for name in filter(None, [*rel.key, rel.valid_from, rel.valid_to]):
             if name not in rel.properties:
                 raise ModelError(f"{rel.type} names undeclared property {name!r}")

@@ -39,6 +39,13 @@ DEFAULT_BOLT_PORT = 7687
 MAIN_CLASS = "org.credgraph.neo4j.LocalServer"
 READY_LINE = "credgraph-neo4j ready"
 HEAP = os.environ.get("CREDGRAPH_NEO4J_HEAP", "1g")
+# The options Neo4j's own launcher uses, less what a local dev server does not need.
+JVM_OPTIONS = [
+    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+DisableExplicitGC", "-XX:-UsePerfData",
+    "-Djdk.nio.maxCachedBufferSize=1024", "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+]
 
 
 @dataclass(frozen=True)
@@ -193,7 +200,7 @@ def start(port: int | None = None, timeout: float = 300.0) -> LocalServer:
     (home / "logs").mkdir(parents=True, exist_ok=True)
     console = home / "logs" / "console.log"
     classpath = f"{home / 'lib'}/*:{home / 'plugins'}/*"
-    command = ["java", f"-Xms{HEAP}", f"-Xmx{HEAP}", "-XX:+UseG1GC", "-cp", classpath, MAIN_CLASS, str(home), str(port)]
+    command = ["java", f"-Xmx{HEAP}", *JVM_OPTIONS, "-cp", classpath, MAIN_CLASS, str(home), str(port)]
     with console.open("wb") as log:
         process = subprocess.Popen(
             command,

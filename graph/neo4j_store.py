@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Mapping
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
 
 from credgraph.graph.encoding import (
@@ -46,7 +46,7 @@ from credgraph.graph.records import (
     Subgraph,
     WriteResult,
 )
-from credgraph.graph.store import GraphStore, new_id, utc_now
+from credgraph.graph.store import GraphStore, new_id, owner_end, utc_now
 
 BATCH_SIZE = 10_000
 INTERNAL = {"content_hash", "valid_from", "valid_to", "rkey"}
@@ -119,6 +119,28 @@ class CypherLibrary:
             "RETURN sum(changed) AS written, "
             f"collect(CASE WHEN a IS NULL THEN '{src_label} ' + row.src "
             f"WHEN b IS NULL THEN '{dst_label} ' + row.dst END)[..5] AS missing"
+        )
+
+    def missing_endpoints(self, rel_type: str, src_label: str) -> str:
+        rel = self.model.relationships[rel_type]
+        dst_label = rel.to_labels[0]
+        return (
+            f"UNWIND $rows AS row OPTIONAL MATCH (a:{src_label} {{{self.model.nodes[src_label].key}: row.src}}) "
+            f"OPTIONAL MATCH (b:{dst_label} {{{self.model.nodes[dst_label].key}: row.dst}}) "
+            "WITH row, a, b WHERE a IS NULL OR b IS NULL "
+            f"RETURN DISTINCT CASE WHEN a IS NULL THEN '{src_label} ' + row.src "
+            f"ELSE '{dst_label} ' + row.dst END AS missing LIMIT 5"
+        )
+
+    def delete_stale(self, rel_type: str, owner_label: str, end: str) -> str:
+        rel = self.model.relationships[rel_type]
+        owner_key = self.model.nodes[owner_label].key
+        other_labels = rel.to_labels if end == "src" else rel.from_labels
+        arrow = f"-[r:{rel_type}]->(y)" if end == "src" else f"<-[r:{rel_type}]-(y)"
+        return (
+            f"UNWIND $owners AS o MATCH (x:{owner_label} {{{owner_key}: o.key}}){arrow} "
+            f"WITH r, o, {self.key_expr('y', other_labels)} + '|' + r.rkey AS identity "
+            "WHERE NOT identity IN o.keep DELETE r RETURN count(r) AS deleted"
         )
 
     def find_by_key(self) -> str:
@@ -226,14 +248,7 @@ class Neo4jStore(GraphStore):
         node_type = self.model.node(label)
         encoded = [_node_param(encode_node(node_type, row)) for row in rows]
         query = self.cypher.upsert_nodes(label)
-
-        def work(tx: ManagedTransaction) -> int:
-            written = 0
-            for batch in self._batches(encoded):
-                written += tx.run(query, rows=batch, **self._origin_params(origin)).single(strict=True)["written"]
-            return written
-
-        written = self._write_tx(work) if encoded else 0
+        written = sum(self._write_batch(query, batch, origin)["written"] for batch in self._batches(encoded))
         return WriteResult(written, len(encoded) - written)
 
     def upsert_relationships(self, rel_type: str, rows: Iterable[RelRow], origin: Origin) -> WriteResult:
@@ -242,23 +257,56 @@ class Neo4jStore(GraphStore):
         for row in rows:
             edge = encode_relationship(rel, row)
             by_src_label.setdefault(edge.src_label, []).append(_rel_param(edge))
-
-        def work(tx: ManagedTransaction) -> int:
-            written = 0
-            for src_label, encoded in by_src_label.items():
-                query = self.cypher.upsert_relationships(rel.type, src_label)
-                for batch in self._batches(encoded):
-                    record = tx.run(query, rows=batch, **self._origin_params(origin)).single(strict=True)
-                    if record["missing"]:
-                        raise MissingEndpointError(
-                            f"{rel.type} rows name nodes not in the store: {', '.join(record['missing'])}"
-                        )
-                    written += record["written"]
-            return written
-
+        for src_label, encoded in by_src_label.items():
+            self._check_endpoints(rel.type, src_label, encoded)
+        written = 0
+        for src_label, encoded in by_src_label.items():
+            query = self.cypher.upsert_relationships(rel.type, src_label)
+            for batch in self._batches(encoded):
+                record = self._write_batch(query, batch, origin)
+                if record["missing"]:
+                    raise MissingEndpointError(
+                        f"{rel.type} rows name nodes not in the store: {', '.join(record['missing'])}"
+                    )
+                written += record["written"]
         total = sum(len(v) for v in by_src_label.values())
-        written = self._write_tx(work) if total else 0
         return WriteResult(written, total - written)
+
+    def replace_relationships(
+        self, rel_type: str, owner_label: str, owner_keys: Iterable[str], rows: Iterable[RelRow], origin: Origin
+    ) -> WriteResult:
+        end = owner_end(self.model, rel_type, owner_label)
+        rel = self.model.relationship(rel_type)
+        rows = list(rows)
+        keep: dict[str, list[str]] = {key: [] for key in owner_keys}
+        for row in rows:
+            edge = encode_relationship(rel, row)
+            owner, other = (edge.src, edge.dst) if end == "src" else (edge.dst, edge.src)
+            keep.setdefault(owner, []).append(f"{other}|{edge.rkey}")
+        query = self.cypher.delete_stale(rel_type, owner_label, end)
+        owners = [{"key": key, "keep": kept} for key, kept in keep.items()]
+        deleted = sum(
+            self._write_tx(lambda tx: tx.run(query, owners=batch).single(strict=True))["deleted"]
+            for batch in self._batches(owners)
+        )
+        result = self.upsert_relationships(rel_type, rows, origin)
+        return WriteResult(result.written + deleted, result.unchanged)
+
+    def _write_batch(self, query: str, batch: list[dict[str, Any]], origin: Origin) -> Any:
+        """One batch in one transaction: the unit Neo4j's memory limits allow."""
+        params = {"rows": batch, "loadId": origin.load_id, "sourceFile": origin.source_file,
+                  "loadedAt": origin.loaded_at}
+        return self._write_tx(lambda tx: tx.run(query, params).single(strict=True))
+
+    def _check_endpoints(self, rel_type: str, src_label: str, encoded: list[dict[str, Any]]) -> None:
+        """Refuse the whole call, before any write, if a row names a missing node."""
+        query = self.cypher.missing_endpoints(rel_type, src_label)
+        for batch in self._batches(encoded):
+            pairs = [{"src": r["src"], "dst": r["dst"]} for r in batch]
+            missing = self._read(query, rows=pairs)
+            if missing:
+                names = ", ".join(r["missing"] for r in missing)
+                raise MissingEndpointError(f"{rel_type} rows name nodes not in the store: {names}")
 
     def write_scores(self, label: str, scores: Mapping[str, Mapping[str, Any]], run_id: str) -> int:
         node_type = self.model.node(label)
@@ -270,14 +318,10 @@ class Neo4jStore(GraphStore):
             f"UNWIND $rows AS row MATCH (n:{label} {{{node_type.key}: row.key}}) "
             "SET n += row.scores, n.score_run_id = $runId RETURN count(n) AS written"
         )
-
-        def work(tx: ManagedTransaction) -> int:
-            return sum(
-                tx.run(query, rows=batch, runId=run_id).single(strict=True)["written"]
-                for batch in self._batches(rows)
-            )
-
-        return self._write_tx(work) if rows else 0
+        return sum(
+            self._write_tx(lambda tx: tx.run(query, rows=batch, runId=run_id).single(strict=True))["written"]
+            for batch in self._batches(rows)
+        )
 
     # -- reads --------------------------------------------------------------
 
@@ -308,6 +352,15 @@ class Neo4jStore(GraphStore):
         node_type = self.model.node(label)
         records = self._read(f"MATCH (n:{label} {{{node_type.key}: $key}}) RETURN n", key=key)
         return self._node(records[0]["n"]) if records else None
+
+    def existing_keys(self, label: str, keys: Iterable[str]) -> set[str]:
+        node_type = self.model.node(label)
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        query = f"UNWIND $keys AS k MATCH (n:{label} {{{node_type.key}: k}}) RETURN n.{node_type.key} AS k"
+        for i in range(0, len(wanted), self.batch_size):
+            found.update(r["k"] for r in self._read(query, keys=wanted[i : i + self.batch_size]))
+        return found
 
     def _find(self, key: str) -> list[tuple[str, Node]]:
         return [(r["id"], self._node(r["n"])) for r in self._read(self.cypher.find_by_key(), key=key)]
@@ -429,10 +482,8 @@ class Neo4jStore(GraphStore):
             + self.cypher.find_by_key().replace("$key", "subject")
             + " } MERGE (f)-[:FLAGS]->(n) RETURN count(DISTINCT f) AS written"
         )
-        if not rows:
-            return 0
-        self._write_tx(lambda tx: sum(tx.run(query, rows=b, runId=run_id).single()["written"]
-                                      for b in self._batches(rows)))
+        for batch in self._batches(rows):
+            self._write_tx(lambda tx: tx.run(query, rows=batch, runId=run_id).consume())
         return len(rows)
 
     def findings(

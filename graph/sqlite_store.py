@@ -38,7 +38,7 @@ from credgraph.graph.records import (
     Subgraph,
     WriteResult,
 )
-from credgraph.graph.store import GraphStore, new_id, utc_now
+from credgraph.graph.store import GraphStore, new_id, owner_end, utc_now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -90,6 +90,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS stage_nodes (
     label, key, name, props, valid_from, valid_to, line);
+CREATE TEMP TABLE IF NOT EXISTS stage_owners (key);
 CREATE TEMP TABLE IF NOT EXISTS stage_edges (
     type, src_label, src, dst_label, dst, rkey, props, valid_from, valid_to, line);
 """
@@ -201,13 +202,22 @@ class SqliteStore(GraphStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
+        """A transaction, or a savepoint inside the one already open."""
+        nested = self._conn.in_transaction
+        self._conn.execute("SAVEPOINT nested" if nested else "BEGIN IMMEDIATE")
         try:
             yield self._conn
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._conn.execute("ROLLBACK TO nested" if nested else "ROLLBACK")
+            if nested:
+                self._conn.execute("RELEASE nested")
             raise
-        self._conn.execute("COMMIT")
+        self._conn.execute("RELEASE nested" if nested else "COMMIT")
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        with self._transaction():
+            yield
 
     def _write(self, sql: str, params: Iterable[tuple[Any, ...]]) -> int:
         """Run ``sql`` over ``params`` in one transaction; rows actually changed."""
@@ -259,6 +269,32 @@ class SqliteStore(GraphStore):
             raise MissingEndpointError(self._missing_endpoints(rel_type, staged)) from None
         return WriteResult(written, len(staged) - written)
 
+    def replace_relationships(
+        self, rel_type: str, owner_label: str, owner_keys: Iterable[str], rows: Iterable[RelRow], origin: Origin
+    ) -> WriteResult:
+        end = owner_end(self.model, rel_type, owner_label)
+        owners = [(key,) for key in owner_keys]
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM temp.stage_owners")
+            conn.executemany("INSERT INTO temp.stage_owners VALUES (?)", owners)
+            rows = list(rows)
+            kept = {self._identity(rel_type, row) for row in rows}
+            stale = [
+                r for r in conn.execute(
+                    f"SELECT e.rowid AS id, e.src, e.dst, e.rkey FROM edges AS e JOIN temp.stage_owners AS o "
+                    f"ON e.{end} = o.key WHERE e.type = ? AND e.{end}_label = ?", (rel_type, owner_label),
+                )
+                if (r["src"], r["dst"], r["rkey"]) not in kept
+            ]
+            conn.executemany("DELETE FROM edges WHERE rowid = ?", [(r["id"],) for r in stale])
+            conn.execute("DELETE FROM temp.stage_owners")
+            result = self.upsert_relationships(rel_type, rows, origin)
+        return WriteResult(result.written + len(stale), result.unchanged)
+
+    def _identity(self, rel_type: str, row: RelRow) -> tuple[str, str, str]:
+        edge = encode_relationship(self.model.relationship(rel_type), row)
+        return (edge.src, edge.dst, edge.rkey)
+
     def _missing_endpoints(self, rel_type: str, staged: list[tuple[Any, ...]]) -> str:
         with self._transaction() as conn:
             conn.executemany(f"INSERT INTO temp.stage_edges VALUES ({','.join('?' * 10)})", staged)
@@ -299,6 +335,18 @@ class SqliteStore(GraphStore):
             f"SELECT {_NODE_COLUMNS} FROM nodes WHERE label = ? AND key = ?", (label, key)
         ).fetchone()
         return self._node(row) if row else None
+
+    def existing_keys(self, label: str, keys: Iterable[str]) -> set[str]:
+        self.model.node(label)
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            rows = self._conn.execute(
+                f"SELECT key FROM nodes WHERE label = ? AND key IN ({','.join('?' * len(chunk))})", (label, *chunk)
+            )
+            found.update(r[0] for r in rows)
+        return found
 
     def find_nodes(self, key: str) -> list[Node]:
         rows = self._conn.execute(f"SELECT {_NODE_COLUMNS} FROM nodes WHERE key = ?", (key,))

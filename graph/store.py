@@ -6,8 +6,12 @@ provenance; plus the bookkeeping analyses need (scores, runs and findings, load
 history, an append-only audit log). Two backends implement it: the embedded
 SQLite store (the default) and Neo4j.
 
-Writes are atomic per call: ``upsert_nodes`` either writes every row it was
-given or none. Reads return the records of ``credgraph.graph.records``.
+Writes are idempotent: a repeated row changes nothing, so a failed write can
+simply be run again. The embedded store writes each call in one transaction;
+Neo4j writes each batch of ``batch_size`` rows in one transaction (one
+transaction for a million rows exceeds its transaction memory), after checking
+that every relationship's ends exist, so bad input writes nothing in either.
+Reads return the records of ``credgraph.graph.records``.
 
 >>> from credgraph.graph.records import NodeRow, Origin
 >>> store = open_store(":memory:")
@@ -24,10 +28,11 @@ import datetime as dt
 import os
 import uuid
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Mapping
 
-from credgraph.graph.errors import ConfigError
+from credgraph.graph.errors import ConfigError, ModelError
 from credgraph.graph.model import MODEL, Model
 from credgraph.graph.projection import Projection
 from credgraph.graph.records import (
@@ -105,6 +110,25 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
+    def replace_relationships(
+        self, rel_type: str, owner_label: str, owner_keys: Iterable[str], rows: Iterable[RelRow], origin: Origin
+    ) -> WriteResult:
+        """Make ``rows`` the only ``rel_type`` relationships of each owner node.
+
+        The owner is the end with ``owner_label`` (a firm for its phone, a
+        penalty for its subject). Relationships of the type at an owner that
+        are not among ``rows`` are deleted, then ``rows`` are upserted; so a
+        reload that changes a firm's phone moves its link instead of adding one.
+        """
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """Group the writes inside the block into one transaction, where the store can.
+
+        The embedded store does; Neo4j commits each batch (see the module docstring).
+        """
+        return nullcontext()
+
+    @abstractmethod
     def write_scores(self, label: str, scores: Mapping[str, Mapping[str, Any]], run_id: str) -> int:
         """Write analysis results (``model.scores`` names) onto nodes by key."""
 
@@ -113,6 +137,10 @@ class GraphStore(ABC):
     @abstractmethod
     def get_node(self, label: str, key: str) -> Node | None:
         """The node with this label and key, or ``None``."""
+
+    @abstractmethod
+    def existing_keys(self, label: str, keys: Iterable[str]) -> set[str]:
+        """The subset of ``keys`` that are nodes of ``label`` in the store."""
 
     @abstractmethod
     def find_nodes(self, key: str) -> list[Node]:
@@ -226,6 +254,15 @@ class GraphStore(ABC):
     @abstractmethod
     def audit_log(self, limit: int = 100, user: str | None = None, action: str | None = None) -> list[AuditEvent]:
         """The latest audit events, newest first."""
+
+
+def owner_end(model: Model, rel_type: str, owner_label: str) -> str:
+    """Which end, ``"src"`` or ``"dst"``, of ``rel_type`` a node of ``owner_label`` is."""
+    rel = model.relationship(rel_type)
+    ends = [end for end, labels in (("src", rel.from_labels), ("dst", rel.to_labels)) if owner_label in labels]
+    if len(ends) != 1:
+        raise ModelError(f"{owner_label} cannot own {rel_type} relationships")
+    return ends[0]
 
 
 def resolve_db(db: str | None) -> str:

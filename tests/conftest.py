@@ -88,3 +88,17 @@ def sample_store(store: GraphStore) -> GraphStore:
     """A store of each kind holding the sample graph."""
     load_sample(store)
     return store
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran against a real Neo4j, so a CI log shows it."""
+    ran = [
+        report
+        for status in ("passed", "failed")
+        for report in terminalreporter.stats.get(status, [])
+        if report.when == "call" and "neo4j" in report.keywords
+    ]
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "neo4j" in r.keywords]
+    terminalreporter.write_line(
+        f"Neo4j integration tests: {len(ran)} ran against a real server, {len(skipped)} skipped"
+    )

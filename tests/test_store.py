@@ -206,3 +206,35 @@ def test_the_audit_log_lists_newest_first_and_filters(store: GraphStore) -> None
     assert [e.action for e in store.audit_log()] == ["search", "export", "view_subject"]
     assert [e.target for e in store.audit_log(user="alice", action="view_subject")] == [E1]
     assert store.audit_log(limit=1)[0].details == {}
+
+
+def test_existing_keys_reports_only_nodes_of_the_label(sample_store: GraphStore) -> None:
+    assert sample_store.existing_keys("Enterprise", [E1, P1, "nope", E1]) == {E1}
+
+
+def test_replacing_a_firms_phone_moves_its_link(sample_store: GraphStore) -> None:
+    sample_store.upsert_nodes("Phone", [NodeRow({"phone": "02012345678"})], LATER)
+    result = sample_store.replace_relationships("HAS_PHONE", "Enterprise", [E2], [RelRow(E2, "02012345678")], LATER)
+    assert result.written == 2
+    phones = {r.dst for r in sample_store.iter_relationships(["HAS_PHONE"])}
+    assert phones == {PHONE, "02012345678"}
+    assert E2 not in keys(sample_store.neighbourhood(PHONE, 1).nodes)
+
+
+def test_replacing_with_the_same_links_changes_nothing(sample_store: GraphStore) -> None:
+    result = sample_store.replace_relationships("HAS_PHONE", "Enterprise", [E2, E3], [RelRow(E2, PHONE), RelRow(E3, PHONE)], LATER)
+    assert (result.written, result.unchanged) == (0, 2)
+
+
+def test_replacing_at_the_target_end_is_owned_by_the_record(sample_store: GraphStore) -> None:
+    sample_store.replace_relationships("HAS_PENALTY", "Penalty", ["PEN1"], [RelRow(E2, "PEN1", src_label="Enterprise")], LATER)
+    assert [(r.src, r.dst) for r in sample_store.iter_relationships(["HAS_PENALTY"])] == [(E2, "PEN1")]
+
+
+def test_an_atomic_block_that_fails_writes_nothing_in_the_embedded_store(sqlite_store) -> None:
+    load_sample(sqlite_store)
+    with pytest.raises(MissingEndpointError):
+        with sqlite_store.atomic():
+            sqlite_store.upsert_nodes("Phone", [NodeRow({"phone": "02099999999"})], LATER)
+            sqlite_store.upsert_relationships("HAS_PHONE", [RelRow(E1, "0000")], LATER)
+    assert sqlite_store.get_node("Phone", "02099999999") is None

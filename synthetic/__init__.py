@@ -1,0 +1,1 @@
+"""Synthetic input data with planted patterns, for the demo, tests, benchmarks and evaluation."""
