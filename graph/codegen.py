@@ -94,6 +94,8 @@ def schema_markdown(model: Model = MODEL) -> str:
         facts = [f"identified by its ends{''.join(f' and `{k}`' for k in rel.key)}"]
         if rel.file:
             facts.append(f"loaded from `{rel.file}`")
+        if rel.source:
+            facts.append(f"from {rel.source}")
         if rel.valid_from or rel.valid_to:
             facts.append(f"in force from `{rel.valid_from}` until `{rel.valid_to}`")
         out.append("; ".join(facts) + ".")

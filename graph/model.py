@@ -61,6 +61,7 @@ class RelationshipType:
     key: tuple[str, ...]
     properties: Mapping[str, Property]
     file: str | None = None
+    source: str | None = None  # where relationships without an input file come from
     ends: tuple[str, ...] = ()
     from_type: str | None = None
     valid_from: str | None = None
@@ -157,6 +158,7 @@ def build_model(declaration: Mapping[str, Any]) -> Model:
             key=tuple(spec.get("key", ())),
             properties=_properties(spec.get("properties", {}), types),
             file=spec.get("file"),
+            source=spec.get("source"),
             ends=tuple(spec.get("ends", ())),
             from_type=spec.get("from_type"),
             valid_from=spec.get("valid_from"),

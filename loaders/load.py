@@ -27,6 +27,7 @@ from credgraph.graph.encoding import relationship_key
 from credgraph.graph.model import MODEL
 from credgraph.graph.records import NodeRow, Origin, RelRow, WriteResult
 from credgraph.graph.store import GraphStore, utc_now
+from credgraph.loaders.bods import find_bods_files, load_bods_file
 from credgraph.loaders.people import probable_duplicate_persons
 from credgraph.loaders.report import FileReport, LoadReport, Reject, write_report
 from credgraph.loaders.rows import CleanRow, Problem, clean_row, header_problems
@@ -195,11 +196,13 @@ def load_folder(
 ) -> LoadReport:
     """Load every input table of ``folder`` into ``store``; write and return the report."""
     tables, ignored = find_tables(folder, FILE_ORDER)
+    bods_files = find_bods_files(folder)
+    ignored = [name for name in ignored if name not in {p.name for p in bods_files}]
     record = store.begin_load(str(folder), user)
     report = LoadReport(record.load_id, str(folder), store.location, record.started_at, strict, ignored=ignored)
     origin = Origin(record.load_id, "", record.started_at)
-    if not tables:
-        report.error = f"no input files in {folder}: expected some of {', '.join(FILE_ORDER)}"
+    if not tables and not bods_files:
+        report.error = f"no input files in {folder}: expected some of {', '.join(FILE_ORDER)}, or BODS .json"
     elif strict:
         _strict_load(tables, store, encoding, report, origin, progress)
     else:
@@ -208,6 +211,9 @@ def load_folder(
             if progress:
                 progress(table.source)
             _process(table, store, encoding, known, report, origin)
+    if not report.error:
+        for path in bods_files:
+            _import_bods(path, store, report, origin)
     if any(f.file in ("persons.csv", "legal_reps.csv", "officers.csv", "shareholdings.csv") and f.written
            for f in report.files):
         report.probable_duplicates = probable_duplicate_persons(store)
@@ -215,6 +221,15 @@ def load_folder(
     store.finish_load(record.load_id, report.status, report.as_dict()["files"])
     write_report(report, report_dir or Path("load-reports") / record.load_id)
     return report
+
+
+def _import_bods(path: Path, store: GraphStore, report: LoadReport, origin: Origin) -> None:
+    try:
+        file_report, rejects = load_bods_file(path, store, Origin(origin.load_id, path.name, origin.loaded_at))
+    except TableError as exc:
+        file_report, rejects = FileReport(path.name, path.name, error=str(exc)), [Reject(path.name, None, "", "", str(exc))]
+    report.files.append(file_report)
+    report.rejects.extend(rejects)
 
 
 def _strict_load(
