@@ -9,8 +9,8 @@ rows, times Neo4j's naive one-MERGE-per-transaction against the batched
     python benchmarks/store_write.py                  # 100k nodes, 300k relationships
     python benchmarks/store_write.py --nodes 20000 --rels 60000 --repeat 1
 
-Neo4j: ``$NEO4J_URI`` / ``NEO4J_PASSWORD`` if set, else the local server
-(started and stopped here if it is not running). The Neo4j database is wiped.
+Neo4j: ``$NEO4J_URI`` / ``NEO4J_PASSWORD`` if set, else the scratch local server
+of the tests (port 7688, never the user's own). The Neo4j database is wiped.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from credgraph.graph import neo4j_local
 from credgraph.graph.encoding import encode_node, encode_relationship
 from credgraph.graph.identifiers import uscc_check_char
 from credgraph.graph.neo4j_store import Neo4jStore, _node_param, _rel_param
 from credgraph.graph.records import NodeRow, Origin, RelRow
 from credgraph.graph.sqlite_store import SqliteStore
 from credgraph.graph.store import GraphStore
+from scratch_neo4j import scratch_store, wipe
 
 ORIGIN = Origin("load-bench", "bench", "2024-01-01T00:00:00+00:00")
 
@@ -69,11 +69,6 @@ def write_all(store: GraphStore, firms: list[NodeRow], rels: dict[str, list[RelR
     return t1 - t0, time.perf_counter() - t1
 
 
-def wipe(store: Neo4jStore) -> None:
-    with store._driver.session(database=store.database) as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
-
-
 def naive_seconds(store: Neo4jStore, firms: list[NodeRow], rels: list[RelRow]) -> float:
     """One MERGE per transaction, the same statements as the store's batches."""
     node_query = store.cypher.upsert_nodes("Enterprise")
@@ -100,17 +95,6 @@ def median_rates(label: str, runs: list[tuple[float, float]], nodes: int, rels: 
           f"all rows {(nodes + rels) / total:>10,.0f}/s   (median of {len(runs)}, {total:.1f} s)")
 
 
-def neo4j_store() -> tuple[Neo4jStore, bool]:
-    uri = os.environ.get("NEO4J_URI")
-    if uri:
-        return Neo4jStore(uri, os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]), False
-    server = neo4j_local.status()
-    started = not server.running
-    if started:
-        server = neo4j_local.start()
-    return Neo4jStore(server.uri, "neo4j", server.password), started
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=100_000)
@@ -131,8 +115,7 @@ def main() -> None:
     if args.skip_neo4j:
         return
 
-    store, started = neo4j_store()
-    try:
+    with scratch_store() as store:
         runs = []
         for _ in range(args.repeat):
             wipe(store)
@@ -150,10 +133,6 @@ def main() -> None:
         rows = len(subset_firms) + len(subset_rels)
         print(f"neo4j naive one-row-per-transaction: {rows / naive:,.0f} rows/s; batched UNWIND: "
               f"{rows / batched:,.0f} rows/s; batched is {naive / batched:,.0f}x faster ({rows:,} rows)")
-    finally:
-        store.close()
-        if started:
-            neo4j_local.stop()
 
 
 if __name__ == "__main__":

@@ -48,8 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors: Typer's (vendored) click exceptions
-        exc.show()
-        return exc.exit_code
+        show = getattr(exc, "show", None)
+        if show is None:
+            raise
+        show()
+        return int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         err.print("Interrupted.")
         return 130

@@ -11,6 +11,7 @@ repository root with::
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from credgraph.graph.model import MODEL, Model, Property
@@ -47,9 +48,9 @@ def schema_cypher(model: Model = MODEL) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _property_rows(properties: dict[str, Property] | object) -> list[str]:
+def _property_rows(properties: Mapping[str, Property]) -> list[str]:
     rows = []
-    for prop in properties.values():  # type: ignore[attr-defined]
+    for prop in properties.values():
         flags = ", ".join(
             flag
             for flag, on in [

@@ -201,7 +201,8 @@ def _check(model: Model) -> None:
             if name not in rel.properties:
                 raise ModelError(f"{rel.type} names undeclared property {name!r}")
     reserved = set(model.scores) | set(model.provenance) | {"valid_from", "valid_to", "rkey"}
-    for item in [*model.nodes.values(), *model.relationships.values()]:
+    items: list[NodeType | RelationshipType] = [*model.nodes.values(), *model.relationships.values()]
+    for item in items:
         clash = reserved & set(item.properties)
         if clash:
             raise ModelError(f"reserved property names declared on a type: {sorted(clash)}")

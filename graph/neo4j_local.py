@@ -27,6 +27,8 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -77,10 +79,22 @@ def neo4j_home() -> Path:
     return Path(configured) if configured else Path.home() / ".local" / "share" / "credgraph" / "neo4j"
 
 
+SCRATCH_PORT = 7688
+
+
+def scratch_home() -> Path:
+    """Home of the scratch server that tests and benchmarks wipe at will.
+
+    ``$CREDGRAPH_TEST_NEO4J_HOME``, or ``neo4j-test`` beside the default home.
+    """
+    configured = os.environ.get("CREDGRAPH_TEST_NEO4J_HOME")
+    return Path(configured) if configured else Path.home() / ".local" / "share" / "credgraph" / "neo4j-test"
+
+
 def _password(home: Path) -> str:
-    """``$NEO4J_PASSWORD``, else the password generated on first start."""
+    """``$NEO4J_PASSWORD`` for the default home, else the password generated on first start."""
     configured = os.environ.get("NEO4J_PASSWORD")
-    if configured:
+    if configured and home == neo4j_home():
         return configured
     path = home / "password"
     if not path.exists():
@@ -155,13 +169,13 @@ def _state(home: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def status() -> LocalServer:
+def status(home: Path | None = None) -> LocalServer:
     """Whether the local server runs (its process is alive and its port answers)."""
-    home = neo4j_home()
+    home = home or neo4j_home()
     state = _state(home)
-    pid = state.get("pid")
-    port = state.get("port", DEFAULT_BOLT_PORT)
-    running = bool(pid) and _alive(pid) and _answers(port)
+    pid: int | None = state.get("pid")
+    port: int = state.get("port", DEFAULT_BOLT_PORT)
+    running = pid is not None and _alive(pid) and _answers(port)
     password = _password(home) if home.exists() else ""
     return LocalServer(home, port, running, pid if running else None, password)
 
@@ -181,15 +195,16 @@ def _wait_until_ready(process: subprocess.Popen[bytes], console: Path, port: int
     raise Neo4jServerError(f"Neo4j did not answer on port {port} within {timeout:.0f} s (see {console})")
 
 
-def start(port: int | None = None, timeout: float = 300.0) -> LocalServer:
+def start(port: int | None = None, timeout: float = 300.0, home: Path | None = None) -> LocalServer:
     """Start the local server (assembling it first if needed) and wait until it answers.
 
-    A server that already runs is left alone and returned.
+    A server that already runs is left alone and returned. ``home`` defaults to
+    ``neo4j_home()``; tests and benchmarks use a home of their own.
     """
-    current = status()
+    home = home or neo4j_home()
+    current = status(home)
     if current.running:
         return current
-    home = neo4j_home()
     port = port or _state(home).get("port") or DEFAULT_BOLT_PORT
     if _answers(port):
         raise Neo4jServerError(f"port {port} is taken by another program; choose one with --port")
@@ -215,12 +230,15 @@ def start(port: int | None = None, timeout: float = 300.0) -> LocalServer:
     return LocalServer(home, port, True, process.pid, password)
 
 
-def stop(timeout: float = 60.0) -> bool:
-    """Stop the local server; ``False`` if it was not running."""
-    home = neo4j_home()
-    pid = _state(home).get("pid")
+def stop(timeout: float = 60.0, home: Path | None = None) -> bool:
+    """Stop the local server; ``False`` if it was not running. Its port is remembered."""
+    home = home or neo4j_home()
+    state = _state(home)
+    pid = state.get("pid")
+    forget_pid = json.dumps({"port": state.get("port", DEFAULT_BOLT_PORT)})
     if not pid or not _alive(pid):
-        (home / "server.json").unlink(missing_ok=True)
+        if state:
+            (home / "server.json").write_text(forget_pid, encoding="utf-8")
         return False
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
@@ -228,5 +246,22 @@ def stop(timeout: float = 60.0) -> bool:
         time.sleep(0.2)
     if _alive(pid):
         os.kill(pid, signal.SIGKILL)
-    (home / "server.json").unlink(missing_ok=True)
+    (home / "server.json").write_text(forget_pid, encoding="utf-8")
     return True
+
+
+@contextmanager
+def scratch_server(home: Path, port: int) -> Iterator[LocalServer]:
+    """A local server in a home of its own, for tests and benchmarks that wipe data.
+
+    Started if it is not running, and then stopped on leaving the block.
+    """
+    server = status(home)
+    started = not server.running
+    if started:
+        server = start(port=port, home=home)
+    try:
+        yield server
+    finally:
+        if started:
+            stop(home=home)

@@ -202,14 +202,13 @@ def enum_type(name: str, values: list[str], aliases: dict[str, str]) -> Property
     return PropertyType(name, clean, values=tuple(values))
 
 
-_DATE_ARGS = dict(to_json=_date_to_json, from_json=_date_from_json, from_neo4j=_date_from_neo4j)
 
 TYPES: dict[str, PropertyType] = {
     t.name: t
     for t in [
         PropertyType("string", _clean_string),
         PropertyType("name", _clean_name),
-        PropertyType("date", _clean_date, **_DATE_ARGS),
+        PropertyType("date", _clean_date, to_json=_date_to_json, from_json=_date_from_json, from_neo4j=_date_from_neo4j),
         PropertyType("amount", _clean_amount),
         PropertyType("float", _clean_float),
         PropertyType("share_pct", _clean_share_pct),

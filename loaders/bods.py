@@ -177,8 +177,8 @@ def bods_graph(statements: list[dict[str, Any]]) -> BodsGraph:
 
 def _relationship(graph: BodsGraph, nodes: dict[str, tuple[str, str]], position: int, s: dict[str, Any]) -> None:
     details, record_id = s.get("recordDetails") or {}, s.get("recordId", "")
-    subject, party = details.get("subject"), details.get("interestedParty")
-    if nodes.get(subject, ("",))[0] != "Enterprise":
+    subject, party = str(details.get("subject")), details.get("interestedParty")
+    if subject not in nodes or nodes[subject][0] != "Enterprise":
         graph.problems.append((position, record_id, f"subject {subject!r} is not an entity record of this file"))
         return
     uscc = nodes[subject][1]
@@ -188,7 +188,7 @@ def _relationship(graph: BodsGraph, nodes: dict[str, tuple[str, str]], position:
             graph.enterprises[uscc]["unspecified_owner_description"] = party["description"]
         graph.accepted += 1
         return
-    if party not in nodes:
+    if not isinstance(party, str) or party not in nodes:
         graph.problems.append((position, record_id, f"interestedParty {party!r} is not a record of this file"))
         return
     closed_on = _date(s.get("statementDate")) if s.get("recordStatus") == "closed" else None

@@ -1,9 +1,12 @@
 """Fixtures: both stores, empty or holding the sample graph, and a real Neo4j.
 
 Neo4j tests run against a real server: ``$NEO4J_URI`` (with ``NEO4J_USERNAME``
-/ ``NEO4J_PASSWORD``) when set, else the local server that this session starts
-with ``credgraph neo4j start`` and stops at the end. Under ``CI=true`` a server
-that cannot start fails those tests; elsewhere they are skipped with the reason.
+/ ``NEO4J_PASSWORD``) when set, else a local server of their own, started the
+way ``credgraph neo4j start`` does and stopped at the end. It has its own home
+(``$CREDGRAPH_TEST_NEO4J_HOME``, default ``~/.local/share/credgraph/neo4j-test``)
+and port (7688), because the tests wipe the database: a developer's own local
+server and its data are never touched. Under ``CI=true`` a server that cannot
+start fails those tests; elsewhere they are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from credgraph.graph.store import GraphStore
 from tests.sample_graph import load_sample
 
 STORE_KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+TEST_NEO4J_PORT = neo4j_local.SCRATCH_PORT
+TEST_NEO4J_HOME = neo4j_local.scratch_home()
 
 
 def _unavailable(reason: str) -> None:
@@ -37,19 +42,11 @@ def neo4j_credentials() -> Iterator[tuple[str, str, str]]:
     if uri:
         yield uri, os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
         return
-    started = False
     try:
-        server = neo4j_local.status()
-        if not server.running:
-            server = neo4j_local.start()
-            started = True
+        with neo4j_local.scratch_server(TEST_NEO4J_HOME, TEST_NEO4J_PORT) as server:
+            yield server.uri, "neo4j", server.password
     except CredgraphError as exc:
         _unavailable(str(exc))
-    try:
-        yield server.uri, "neo4j", server.password
-    finally:
-        if started:
-            neo4j_local.stop()
 
 
 def empty_neo4j_store(credentials: tuple[str, str, str]) -> Neo4jStore:

@@ -10,6 +10,7 @@ import pytest
 from credgraph.cli.app import main
 from credgraph.graph import neo4j_local
 from credgraph.graph.neo4j_store import Neo4jStore, cypher_statements
+from tests.conftest import TEST_NEO4J_HOME, TEST_NEO4J_PORT
 from tests.sample_graph import load_sample
 
 pytestmark = pytest.mark.neo4j
@@ -49,7 +50,8 @@ def test_cypher_scripts_split_at_statement_ends_not_in_comments() -> None:
 
 
 @pytest.mark.skipif(bool(os.environ.get("NEO4J_URI")), reason="checks the local server, not $NEO4J_URI")
-def test_status_reports_the_running_local_server(neo4j_credentials, capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_reports_the_running_local_server(neo4j_credentials, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("CREDGRAPH_NEO4J_HOME", str(TEST_NEO4J_HOME))
     assert main(["neo4j", "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["running"] and status["uri"] == neo4j_credentials[0]
@@ -61,8 +63,9 @@ def test_data_survives_a_restart(neo4j_store: Neo4jStore) -> None:
     load_sample(neo4j_store)
     counts = neo4j_store.counts()
     neo4j_store.close()
-    assert neo4j_local.stop()
-    assert not neo4j_local.status().running
-    server = neo4j_local.start()
+    assert neo4j_local.stop(home=TEST_NEO4J_HOME)
+    assert not neo4j_local.status(TEST_NEO4J_HOME).running
+    server = neo4j_local.start(home=TEST_NEO4J_HOME)
+    assert server.port == TEST_NEO4J_PORT
     with Neo4jStore(server.uri, "neo4j", server.password) as again:
         assert again.counts() == counts
