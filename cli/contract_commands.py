@@ -32,18 +32,6 @@ def demo(db: Db = None) -> None:
     _not_yet("demo")
 
 
-def generate(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the CSV files and truth.json into.")],
-    size: Annotated[str, typer.Option("--size", help="S (~2k firms), M (~100k) or L (~1M).")] = "S",
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives identical files.")] = 1,
-) -> None:
-    """Write synthetic input data with planted patterns and their truth.json.
-
-    Example: credgraph generate --size S --seed 7 --out data/s7
-    """
-    _not_yet("generate")
-
-
 def detect(
     out: Annotated[Path, typer.Option("--out", help="Findings file (JSON lines).")],
     db: Db = None,
@@ -110,5 +98,5 @@ def dashboard(
 
 def register(app: typer.Typer) -> None:
     """Add the contract's commands to ``app``."""
-    for command in (demo, generate, detect, risk, ubo, export, dashboard):
+    for command in (demo, detect, risk, ubo, export, dashboard):
         app.command()(command)

@@ -219,14 +219,21 @@ def _rows(props: Iterable[dict[str, Any]]) -> list[NodeRow]:
 
 
 def find_bods_files(folder: Path) -> list[Path]:
-    """The BODS files of a folder: ``*.json`` / ``*.jsonl`` holding BODS 0.4 records."""
+    """The BODS files of a folder: ``*.json`` / ``*.jsonl`` holding BODS 0.4 records.
+
+    A file that is not JSON at all is included, to be reported as broken; JSON
+    that is not BODS (such as a generator's ``truth.json``) is left out.
+    """
     found = []
     for path in sorted(folder.glob("*.json*")):
         if path.suffix not in (".json", ".jsonl"):
             continue
         try:
-            if is_bods(read_statements(path)):
+            statements = read_statements(path)
+        except TableError as exc:
+            if "not valid JSON" in str(exc):
                 found.append(path)
-        except TableError:
-            found.append(path)  # reported as a whole-file error when loaded
+            continue
+        if is_bods(statements):
+            found.append(path)
     return found

@@ -30,7 +30,7 @@ from credgraph.graph.store import GraphStore, utc_now
 from credgraph.loaders.bods import find_bods_files, load_bods_file
 from credgraph.loaders.people import probable_duplicate_persons
 from credgraph.loaders.report import FileReport, LoadReport, Reject, write_report
-from credgraph.loaders.rows import CleanRow, Problem, clean_row, header_problems
+from credgraph.loaders.rows import CleanRow, clean_row, header_problems
 from credgraph.loaders.specs import FILE_ORDER, SPECS, InputSpec
 from credgraph.loaders.tables import RawTable, Table, TableError, count_data_lines, find_tables, read_table
 

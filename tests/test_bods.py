@@ -101,3 +101,12 @@ def test_a_file_that_is_not_json_is_a_whole_file_error(sqlite_store, tmp_path: P
     (folder / "owners.json").write_text("[{\"recordType\": ", encoding="utf-8")
     report = load_folder(sqlite_store, folder, report_dir=tmp_path / "r")
     assert "not valid JSON" in report.files[0].error
+
+
+def test_json_that_is_not_bods_is_ignored(sqlite_store, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "truth.json").write_text('{"shell_cluster": []}', encoding="utf-8")
+    (folder / "persons.csv").write_text("person_id,name,id_type\nX1,某人,other\n", encoding="utf-8")
+    report = load_folder(sqlite_store, folder, report_dir=tmp_path / "r")
+    assert report.exit_code == 0 and report.ignored == ["truth.json"]

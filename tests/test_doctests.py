@@ -10,7 +10,7 @@ import pytest
 
 import credgraph
 
-PACKAGES = ["graph", "loaders", "analytics", "cli"]
+PACKAGES = ["graph", "loaders", "analytics", "cli", "synthetic"]
 
 
 def _modules() -> list[str]:
