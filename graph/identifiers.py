@@ -38,8 +38,8 @@ def uscc_problem(code: str) -> str | None:
     """Why ``code`` is not a valid USCC, or ``None`` when it is."""
     if len(code) != 18:
         return f"USCC must have 18 characters, got {len(code)}"
-    bad = sorted({ch for ch in code if ch not in _USCC_VALUE})
-    if bad:
+    if not all(ch in _USCC_VALUE for ch in code):
+        bad = sorted({ch for ch in code if ch not in _USCC_VALUE})
         return f"USCC has characters outside its alphabet: {''.join(bad)}"
     expected = uscc_check_char(code[:17])
     if code[17] != expected:

@@ -90,7 +90,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS stage_nodes (
     label, key, name, props, valid_from, valid_to, line);
-CREATE TEMP TABLE IF NOT EXISTS stage_owners (key);
+CREATE TEMP TABLE IF NOT EXISTS stage_owners (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS stage_edges (
     type, src_label, src, dst_label, dst, rkey, props, valid_from, valid_to, line);
 """
@@ -276,7 +276,7 @@ class SqliteStore(GraphStore):
         owners = [(key,) for key in owner_keys]
         with self._transaction() as conn:
             conn.execute("DELETE FROM temp.stage_owners")
-            conn.executemany("INSERT INTO temp.stage_owners VALUES (?)", owners)
+            conn.executemany("INSERT OR IGNORE INTO temp.stage_owners VALUES (?)", owners)
             rows = list(rows)
             kept = {self._identity(rel_type, row) for row in rows}
             stale = [

@@ -20,9 +20,15 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from credgraph.graph import identifiers
+
+
+# Identifiers, dates and vocabulary words repeat across the files of a load (a
+# firm's USCC in every relation file); their cleaners are pure, so memoised.
+CACHE_SIZE = 1 << 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +60,15 @@ class PropertyType:
         """Clean one raw cell: typed value, ``None`` when empty, or ``Invalid``."""
         if raw is None:
             return None
-        if not isinstance(raw, str):
-            raw = str(raw)
-        text = raw.strip()
-        if not text:
-            return None
-        return self.clean_text(text)
+        text = (raw if type(raw) is str else str(raw)).strip()
+        return self.clean_text(text) if text else None
 
 
 def normalise_text(text: str) -> str:
     """NFKC (full-width to half-width), then collapse runs of whitespace."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
 
 
 def _clean_string(text: str) -> str:
@@ -78,6 +82,7 @@ def _clean_name(text: str) -> str:
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _clean_date(text: str) -> Cleaned:
     if not _DATE.fullmatch(text):
         return Invalid(f"date must be YYYY-MM-DD, got {text!r}")
@@ -134,6 +139,7 @@ _TRUE = {"true", "1", "是", "yes", "y"}
 _FALSE = {"false", "0", "否", "no", "n"}
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _clean_bool(text: str) -> Cleaned:
     word = normalise_text(text).lower()
     if word in _TRUE:
@@ -143,6 +149,7 @@ def _clean_bool(text: str) -> Cleaned:
     return Invalid(f"boolean must be true/false/1/0/是/否, got {text!r}")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _clean_region_code(text: str) -> Cleaned:
     code = normalise_text(text)
     if not re.fullmatch(r"\d{6}", code):
@@ -150,12 +157,14 @@ def _clean_region_code(text: str) -> Cleaned:
     return code
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _clean_uscc(text: str) -> Cleaned:
     code = normalise_text(text).upper()
     problem = identifiers.uscc_problem(code)
     return Invalid(problem) if problem else code
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _clean_person_id(text: str) -> Cleaned:
     # The id_type decides whether the check digit applies; the loader checks
     # cn_id rows with identifiers.resident_id_problem.
@@ -192,6 +201,7 @@ def enum_type(name: str, values: list[str], aliases: dict[str, str]) -> Property
     """A closed vocabulary; ``aliases`` maps accepted input words to values."""
     accepted = {value: value for value in values} | dict(aliases)
 
+    @lru_cache(maxsize=CACHE_SIZE)
     def clean(text: str) -> Cleaned:
         word = normalise_text(text)
         value = accepted.get(word) or accepted.get(word.lower())

@@ -83,7 +83,10 @@ def _resolve(ref: Reference, cells: dict[str, str], props: dict[str, Any]) -> Li
     if isinstance(label, Problem):
         return label if raw.strip() else None
     node = MODEL.nodes[label]
-    key = node.properties[node.key].type.clean(raw)
+    key_type = node.properties[node.key].type
+    if ref.column in props and ref.column_type is key_type:
+        return Link(ref, label, props[ref.column])
+    key = key_type.clean(raw)
     if key is None:
         return None
     if isinstance(key, Invalid):

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from credgraph.graph.model import MODEL, Model, Property
+from credgraph.graph.types import PropertyType
 
 # Entity files before the records that point at them, relation files last.
 FILE_ORDER = [
@@ -43,6 +44,7 @@ class Reference:
     end: str
     label_from: str | None = None
     creates: bool = False
+    column_type: PropertyType | None = None  # the column's own type, where it is a declared property
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,11 @@ class InputSpec:
     properties: dict[str, Property]
     required: tuple[str, ...]
     references: tuple[Reference, ...]
+    columns: frozenset[str] = frozenset()  # every column the contract declares for the file
 
-    @property
-    def columns(self) -> set[str]:
-        """Every column the contract declares for the file."""
-        return set(self.properties) | {r.column for r in self.references}
+    def __post_init__(self) -> None:
+        declared = frozenset(self.properties) | {r.column for r in self.references}
+        object.__setattr__(self, "columns", declared)
 
 
 def _node_spec(model: Model, label: str) -> InputSpec:
@@ -71,7 +73,7 @@ def _node_spec(model: Model, label: str) -> InputSpec:
         rel = model.relationships[prop.relation]
         end, labels = ("dst", rel.to_labels) if label in rel.from_labels else ("src", rel.from_labels)
         creates = all(model.nodes[other].file is None for other in labels)
-        refs.append(Reference(prop.name, labels, rel.type, end, prop.label_from, creates))
+        refs.append(Reference(prop.name, labels, rel.type, end, prop.label_from, creates, prop.type))
     required = tuple(p.name for p in node.properties.values() if p.required and not p.derived)
     inputs = {name: p for name, p in node.properties.items() if not p.derived}
     return InputSpec(node.file or "", "node", label, inputs, required, tuple(refs))

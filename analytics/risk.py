@@ -1,0 +1,273 @@
+"""Credit risk of every subject: own risk from records, linked risk from the network, grades A-D.
+
+``own_risk`` turns a subject's penalties and black-list entries in force on
+``as_of`` into a score in [0, 100); ``risk_scores`` adds linked risk (see
+``credgraph.analytics.propagation``), the total and the grade, and keeps what
+explanations need. All weights come from ``analytics/risk.toml``.
+
+>>> import datetime as dt
+>>> from credgraph.graph.records import Node, Relationship
+>>> p = Projection.build(
+...     [Node("Person", "p1", {}), Node("Enterprise", "e1", {}),
+...      Node("ListEntry", "l1", {"list": "dishonest_debtor", "listed_date": dt.date(2023, 1, 1)})],
+...     [Relationship("LEGAL_REP_OF", "Person", "p1", "Enterprise", "e1", "", {}),
+...      Relationship("HAS_LIST_ENTRY", "Person", "p1", "ListEntry", "l1", "", {})])
+>>> scores = risk_scores(p, dt.date(2024, 6, 30))
+>>> [(r["subject_id"], r["own_score"], r["linked_score"], r["grade"]) for r in scores.rows()]
+[('p1', 63.21, 0.0, 'D'), ('e1', 0.0, 25.28, 'B')]
+>>> scores.top_paths("e1")
+[['p1', 'e1']]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from credgraph.analytics.common import as_date, node_key, resolve_as_of, subject_type
+from credgraph.analytics.config import GRADES, AnalyticsConfig, GradeConfig, OwnRiskConfig, load_config
+from credgraph.analytics.propagation import RiskNetwork, best_chains, build_network, propagate, trace_chains
+from credgraph.graph.errors import NotFoundError
+from credgraph.graph.projection import Projection
+
+SCORE_DIGITS = 2
+
+
+@dataclass(frozen=True)
+class RecordWeight:
+    """One record counted in a subject's own risk, with its weight after recency decay."""
+
+    node: int
+    record_id: str
+    what: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class OwnRisk:
+    """Own risk per projection node: raw severity, score, red-list and black-list-floor flags."""
+
+    raw: np.ndarray
+    score: np.ndarray
+    red: np.ndarray
+    floor: np.ndarray
+    records: list[RecordWeight]
+
+
+def _recency(age_days: int, half_life: float) -> float:
+    return 0.5 ** (age_days / half_life) if half_life > 0 else 1.0
+
+
+def penalty_weight(props: Mapping[str, Any], as_of: dt.date, config: OwnRiskConfig) -> float:
+    """Weight of one penalty on ``as_of``: severity times recency, 0 when it does not count.
+
+    A penalty counts from its decision date for ``penalty_max_age_days``; one
+    that is repaired or revoked stops counting on its ``repaired_date`` (or
+    ``revoked_date``), and never counts when that date is unknown.
+
+    >>> cfg = load_config().own
+    >>> penalty_weight({"decision_date": dt.date(2024, 1, 1), "category": "tax", "kind": "fine"}, dt.date(2024, 1, 1), cfg)
+    0.72
+    >>> penalty_weight({"decision_date": dt.date(2022, 1, 1), "category": "tax", "kind": "fine",
+    ...                 "status": "repaired", "repaired_date": dt.date(2023, 1, 1)}, dt.date(2024, 1, 1), cfg)
+    0.0
+    """
+    decided = as_date(props.get("decision_date"))
+    if decided is None or decided > as_of:
+        return 0.0
+    age = (as_of - decided).days
+    if config.penalty_max_age_days and age >= config.penalty_max_age_days:
+        return 0.0
+    if (props.get("status") or "effective") != "effective":
+        ended = as_date(props.get("repaired_date")) or as_date(props.get("revoked_date"))
+        if ended is None or ended <= as_of:
+            return 0.0
+    category = config.penalty_category.get(props.get("category") or "other", config.penalty_category["other"])
+    kind = config.penalty_kind.get(props.get("kind") or "fine", config.penalty_kind["fine"])
+    return round(category * kind * _recency(age, config.penalty_half_life_days), 12)
+
+
+def list_in_force(props: Mapping[str, Any], as_of: dt.date) -> bool:
+    """Whether a list entry is in force on ``as_of`` (listed_date <= as_of < removed_date)."""
+    listed = as_date(props.get("listed_date"))
+    removed = as_date(props.get("removed_date"))
+    return listed is not None and listed <= as_of and (removed is None or as_of < removed)
+
+
+def own_risk(projection: Projection, as_of: dt.date | None = None, config: AnalyticsConfig | None = None) -> OwnRisk:
+    """Own risk of every node from its HAS_PENALTY and HAS_LIST_ENTRY records on ``as_of``.
+
+    ``own_score = 100 * (1 - exp(-raw / scale))``, times ``red_list_factor``
+    for a subject on the red list.
+    """
+    cfg = config or load_config()
+    day = resolve_as_of(as_of)
+    n = projection.node_count
+    raw, red, floor = np.zeros(n), np.zeros(n, bool), np.zeros(n, bool)
+    floor_lists = set(cfg.grades.floor_lists)
+    records: list[RecordWeight] = []
+    for i, rel_type in enumerate(projection.rel_types):
+        if rel_type not in ("HAS_PENALTY", "HAS_LIST_ENTRY"):
+            continue
+        subject, record = int(projection.src[i]), int(projection.dst[i])
+        props = projection.node_props[record]
+        if rel_type == "HAS_PENALTY":
+            weight = penalty_weight(props, day, cfg.own)
+            what = f"penalty {props.get('category')}/{props.get('kind')}"
+        elif not list_in_force(props, day):
+            continue
+        else:
+            name = props.get("list") or ""
+            red[subject] |= name == "red_list"
+            floor[subject] |= name in floor_lists
+            weight = cfg.own.lists.get(name, 0.0) * _recency((day - as_date(props["listed_date"])).days,  # type: ignore[operator]
+                                                             cfg.own.list_half_life_days)
+            what = f"list {name}"
+        if weight > 0:
+            raw[subject] += weight
+            records.append(RecordWeight(subject, projection.ids[record], what, weight))
+    score = 100.0 * -np.expm1(-raw / cfg.own.scale)
+    score = np.where(red, score * cfg.own.red_list_factor, score)
+    return OwnRisk(raw, score, red, floor, records)
+
+
+def grade(total: np.ndarray, floor: np.ndarray, config: GradeConfig) -> np.ndarray:
+    """Grades A-D from total scores; a floor-listed subject gets at least ``config.floor``.
+
+    >>> cfg = load_config().grades
+    >>> grade(np.array([0.0, 10.0, 45.0, 60.0, 5.0]), np.array([0, 0, 0, 0, 1], bool), cfg).tolist()
+    ['A', 'B', 'C', 'D', 'C']
+    """
+    level = np.searchsorted(np.asarray(config.thresholds), total, side="right")
+    if config.floor:
+        level = np.where(floor, np.maximum(level, GRADES.index(config.floor)), level)
+    return np.asarray(GRADES)[level]
+
+
+@dataclass
+class RiskScores:
+    """Scores of every subject of a projection, with what explanations need."""
+
+    projection: Projection
+    as_of: dt.date
+    config: AnalyticsConfig
+    positions: np.ndarray
+    own: np.ndarray
+    linked: np.ndarray
+    total: np.ndarray
+    grades: np.ndarray
+    own_risk: OwnRisk
+    network: RiskNetwork
+    factor: np.ndarray
+    chains: tuple[np.ndarray, np.ndarray]
+    _paths: dict[int, list[tuple[list[int], float]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def source(self) -> np.ndarray:
+        """The source vector of the propagation: own score per projection node."""
+        return self.own_risk.score
+
+    def position(self, subject_id: str) -> int:
+        """The projection position of a scored subject, or ``NotFoundError``."""
+        pos = self.projection.index.get(subject_id)
+        if pos is None or self.projection.labels[pos] not in self.config.propagation.subject_labels:
+            raise NotFoundError(f"no scored subject {subject_id!r}")
+        return pos
+
+    def chains_of(self, positions: np.ndarray) -> list[list[tuple[list[int], float]]]:
+        """The strongest chains into each position, at least ``min_path_score`` strong (cached)."""
+        todo = np.asarray([p for p in positions.tolist() if p not in self._paths], dtype=np.int64)
+        if len(todo):
+            explain = self.config.explain
+            found = trace_chains(self.network, *self.chains, todo, explain.top_paths,
+                                 self.config.propagation.max_hops, explain.min_path_score)
+            for pos, chains in found.items():
+                self._paths[pos] = [(path, s * self.factor[pos]) for path, s in chains
+                                    if s * self.factor[pos] >= explain.min_path_score]
+        return [self._paths[p] for p in positions.tolist()]
+
+    def top_paths(self, subject_id: str) -> list[list[str]]:
+        """The strongest chains of ids (source first) that carried risk to ``subject_id``."""
+        chains = self.chains_of(np.asarray([self.position(subject_id)]))[0]
+        return [[self.projection.ids[i] for i in path] for path, _ in chains]
+
+    def rows(self, with_paths: bool = True) -> Iterator[dict[str, Any]]:
+        """One row per subject in the contract's columns, riskiest first (ties by id)."""
+        ids = self.projection.ids
+        labels = self.projection.labels
+        keys = np.asarray([ids[p] for p in self.positions.tolist()], dtype=object)
+        order = np.lexsort((keys, -np.round(self.total, SCORE_DIGITS))) if len(keys) else np.zeros(0, np.int64)
+        if with_paths:
+            self.chains_of(self.positions[self.linked > 0])
+        own, linked, total = (np.round(a, SCORE_DIGITS).tolist() for a in (self.own, self.linked, self.total))
+        for i in order.tolist():
+            pos = int(self.positions[i])
+            paths = self._paths.get(pos, []) if with_paths and linked[i] > 0 else []
+            yield {
+                "subject_id": ids[pos],
+                "subject_type": subject_type(labels[pos]),
+                "own_score": own[i],
+                "linked_score": linked[i],
+                "total_score": total[i],
+                "grade": str(self.grades[i]),
+                "top_paths": [[ids[j] for j in path] for path, _ in paths],
+            }
+
+    def score_updates(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """``{label: {key: {own_score, linked_score, total_score, grade}}}`` for ``write_scores``."""
+        updates: dict[str, dict[str, dict[str, Any]]] = {}
+        for i, pos in enumerate(self.positions.tolist()):
+            label = self.projection.labels[pos]
+            updates.setdefault(label, {})[node_key(self.projection, pos)] = {
+                "own_score": round(float(self.own[i]), SCORE_DIGITS),
+                "linked_score": round(float(self.linked[i]), SCORE_DIGITS),
+                "total_score": round(float(self.total[i]), SCORE_DIGITS),
+                "grade": str(self.grades[i]),
+            }
+        return updates
+
+    def grade_counts(self) -> dict[str, int]:
+        """Subjects per grade, A to D."""
+        return {g: int(np.sum(self.grades == g)) for g in GRADES}
+
+
+def risk_scores(projection: Projection, as_of: dt.date | None = None, config: AnalyticsConfig | None = None) -> RiskScores:
+    """Own, linked and total risk and the grade of every subject of ``projection`` on ``as_of``.
+
+    ``linked = factor * propagate(network, own)``, capped at 100;
+    ``total = min(100, own + linked)``; ``factor`` is ``red_list_factor`` for a
+    subject on the red list, else 1. Deterministic for a given projection,
+    date and configuration.
+    """
+    cfg = config or load_config()
+    day = resolve_as_of(as_of)
+    own = own_risk(projection, day, cfg)
+    labels = np.asarray(projection.labels, dtype=object)
+    positions = np.flatnonzero(np.isin(labels, list(cfg.propagation.subject_labels))) if len(labels) else np.zeros(0, np.int64)
+    source = np.zeros(projection.node_count)
+    source[positions] = own.score[positions]
+    own = OwnRisk(own.raw, source, own.red, own.floor, own.records)
+    network = build_network(projection, cfg.propagation)
+    hops = cfg.propagation.max_hops
+    factor = np.where(own.red, cfg.own.red_list_factor, 1.0)
+    linked_all = np.minimum(factor * propagate(network, source, hops), 100.0)
+    linked = linked_all[positions]
+    total = np.minimum(source[positions] + linked, 100.0)
+    grades = grade(total, own.floor[positions], cfg.grades)
+    chains = best_chains(network, source, hops)
+    return RiskScores(projection, day, cfg, positions, source[positions], linked, total, grades,
+                      own, network, factor, chains)
+
+
+def saturation(raw: float, scale: float = 1.0) -> float:
+    """The own score of a raw severity sum: ``100 * (1 - exp(-raw / scale))``.
+
+    >>> round(saturation(1.0), 2)
+    63.21
+    """
+    return 100.0 * -math.expm1(-raw / scale)
