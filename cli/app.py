@@ -13,7 +13,14 @@ import sys
 import typer
 from rich.markup import escape
 
-from credgraph.cli import contract_commands, explore_commands, generate_command, load_command, neo4j_commands
+from credgraph.cli import (
+    contract_commands,
+    demo_command,
+    explore_commands,
+    generate_command,
+    load_command,
+    neo4j_commands,
+)
 from credgraph.cli.output import err
 from credgraph.graph.errors import CredgraphError
 
@@ -29,6 +36,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.command()(demo_command.demo)
 app.command()(generate_command.generate)
 app.command()(load_command.load)
 contract_commands.register(app)

@@ -24,14 +24,6 @@ def _not_yet(command: str) -> None:
     raise NotAvailableError(f"`credgraph {command}` is not implemented in this version of credgraph yet")
 
 
-def demo(db: Db = None) -> None:
-    """Generate the small sample, load it, run every analysis and print a summary.
-
-    Example: credgraph demo
-    """
-    _not_yet("demo")
-
-
 def detect(
     out: Annotated[Path, typer.Option("--out", help="Findings file (JSON lines).")],
     db: Db = None,
@@ -98,5 +90,5 @@ def dashboard(
 
 def register(app: typer.Typer) -> None:
     """Add the contract's commands to ``app``."""
-    for command in (demo, detect, risk, ubo, export, dashboard):
+    for command in (detect, risk, ubo, export, dashboard):
         app.command()(command)
