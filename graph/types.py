@@ -79,7 +79,7 @@ def _clean_name(text: str) -> str:
     return normalise_text(text)
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -152,7 +152,7 @@ def _clean_bool(text: str) -> Cleaned:
 @lru_cache(maxsize=CACHE_SIZE)
 def _clean_region_code(text: str) -> Cleaned:
     code = normalise_text(text)
-    if not re.fullmatch(r"\d{6}", code):
+    if not re.fullmatch(r"[0-9]{6}", code):
         return Invalid(f"region_code must be 6 digits, got {text!r}")
     return code
 
@@ -177,7 +177,7 @@ def _clean_phone(text: str) -> Cleaned:
         digits = digits[3:]
     elif digits.startswith("0086"):
         digits = digits[4:]
-    if not re.fullmatch(r"\d{5,15}", digits):
+    if not re.fullmatch(r"[0-9]{5,15}", digits):
         return Invalid(f"not a phone number: {text!r}")
     return digits
 

@@ -80,3 +80,18 @@ def test_cleaners_never_raise(text: str) -> None:
 def test_dates_round_trip_through_json() -> None:
     date_type = TYPES["date"]
     assert date_type.from_json(date_type.to_json(dt.date(2024, 2, 29))) == dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize("type_name", ["phone", "email", "address", "name", "uscc"])
+@given(text=st.text(max_size=40))
+def test_normalisers_are_idempotent(type_name: str, text: str) -> None:
+    once = TYPES[type_name].clean(text)
+    if once is not None and not isinstance(once, Invalid):
+        assert TYPES[type_name].clean(once) == once
+
+
+@given(digits=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), spaced=st.booleans(), prefix=st.sampled_from(["", "+86 ", "0086", "(+86)"]))
+def test_every_spelling_of_a_mobile_number_is_one_phone(digits: str, spaced: bool, prefix: str) -> None:
+    shown = f"{digits[:3]}-{digits[3:7]} {digits[7:]}" if spaced else digits
+    full_width = shown.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    assert TYPES["phone"].clean(prefix + shown) == TYPES["phone"].clean(full_width) == digits
