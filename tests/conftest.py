@@ -87,15 +87,19 @@ def sample_store(store: GraphStore) -> GraphStore:
     return store
 
 
+NEO4J_TESTS: set[str] = set()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Remember which tests need Neo4j, for the summary line."""
+    NEO4J_TESTS.update(item.nodeid for item in items if item.get_closest_marker("neo4j"))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many tests ran against a real Neo4j, so a CI log shows it."""
-    ran = [
-        report
-        for status in ("passed", "failed")
-        for report in terminalreporter.stats.get(status, [])
-        if report.when == "call" and "neo4j" in report.keywords
-    ]
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "neo4j" in r.keywords]
+    reports = [r for status in ("passed", "failed", "skipped") for r in terminalreporter.stats.get(status, [])]
+    ran = {r.nodeid for r in reports if r.nodeid in NEO4J_TESTS and r.when == "call" and not r.skipped}
+    skipped = {r.nodeid for r in reports if r.nodeid in NEO4J_TESTS and r.skipped}
     terminalreporter.write_line(
         f"Neo4j integration tests: {len(ran)} ran against a real server, {len(skipped)} skipped"
     )
