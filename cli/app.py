@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from credgraph.cli import (
+    analysis_commands,
     contract_commands,
     demo_command,
     explore_commands,
@@ -39,6 +40,7 @@ app = typer.Typer(
 app.command()(demo_command.demo)
 app.command()(generate_command.generate)
 app.command()(load_command.load)
+analysis_commands.register(app)
 contract_commands.register(app)
 explore_commands.register(app)
 app.add_typer(neo4j_commands.app, name="neo4j")

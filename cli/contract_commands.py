@@ -37,30 +37,6 @@ def detect(
     _not_yet("detect")
 
 
-def risk(
-    out: Annotated[Path, typer.Option("--out", help="Risk scores file (CSV).")],
-    db: Db = None,
-    as_of: AsOf = None,
-) -> None:
-    """Propagate risk and grade every subject A (best) to D (worst).
-
-    Example: credgraph risk --as-of 2024-06-30 --out risk.csv
-    """
-    _not_yet("risk")
-
-
-def ubo(
-    uscc: Annotated[str, typer.Argument(help="The enterprise's USCC.")],
-    db: Db = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-) -> None:
-    """Beneficial owners and actual controller of one enterprise.
-
-    Example: credgraph ubo 914403001922038216 --json
-    """
-    _not_yet("ubo")
-
-
 def export(
     out: Annotated[Path, typer.Option("--out", help="Package folder to write.")],
     db: Db = None,
@@ -90,5 +66,5 @@ def dashboard(
 
 def register(app: typer.Typer) -> None:
     """Add the contract's commands to ``app``."""
-    for command in (detect, risk, ubo, export, dashboard):
+    for command in (detect, export, dashboard):
         app.command()(command)
