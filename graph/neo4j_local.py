@@ -79,13 +79,14 @@ def neo4j_home() -> Path:
     return Path(configured) if configured else Path.home() / ".local" / "share" / "credgraph" / "neo4j"
 
 
-SCRATCH_PORT = 7688
+SCRATCH_PORT = int(os.environ.get("CREDGRAPH_TEST_NEO4J_PORT", "7688"))
 
 
 def scratch_home() -> Path:
     """Home of the scratch server that tests and benchmarks wipe at will.
 
-    ``$CREDGRAPH_TEST_NEO4J_HOME``, or ``neo4j-test`` beside the default home.
+    ``$CREDGRAPH_TEST_NEO4J_HOME``, or ``neo4j-test`` beside the default home;
+    its port is ``$CREDGRAPH_TEST_NEO4J_PORT`` (default 7688).
     """
     configured = os.environ.get("CREDGRAPH_TEST_NEO4J_HOME")
     return Path(configured) if configured else Path.home() / ".local" / "share" / "credgraph" / "neo4j-test"
