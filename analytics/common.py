@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from credgraph.graph.model import MODEL
 from credgraph.graph.projection import Projection
 
 SUBJECT_TYPES = {"Enterprise": "enterprise", "Person": "person"}
@@ -50,3 +51,25 @@ def as_date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def _bound(props: dict[str, Any], name: str | None) -> dt.date | None:
+    return as_date(props.get(name)) if name else None
+
+
+def existing_mask(projection: Projection, as_of: dt.date) -> tuple[Any, Any]:
+    """Two boolean arrays over the nodes: begun on ``as_of`` (valid_from <= as_of), and in force (not ended either)."""
+    import numpy as np
+
+    begun = np.ones(projection.node_count, bool)
+    ended = np.zeros(projection.node_count, bool)
+    labels = np.asarray(projection.labels, dtype=object)
+    for label, node_type in MODEL.nodes.items():
+        if not (node_type.valid_from or node_type.valid_to):
+            continue
+        for i in np.flatnonzero(labels == label).tolist():
+            props = projection.node_props[i]
+            start, end = _bound(props, node_type.valid_from), _bound(props, node_type.valid_to)
+            begun[i] = start is None or start <= as_of
+            ended[i] = end is not None and end <= as_of
+    return begun, begun & ~ended

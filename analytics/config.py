@@ -282,7 +282,32 @@ def build_config(data: Mapping[str, Any], source: str = "defaults") -> Analytics
 
 
 def load_config(path: Path | str | None = None) -> AnalyticsConfig:
-    """The defaults, with the settings of the TOML file at ``path`` (if any) laid over them."""
+    """The defaults, with the settings of the TOML file at ``path`` (if any) laid over them.
+
+    Parameters
+    ----------
+    path : pathlib.Path or str, optional
+        A user file of the same shape as ``analytics/risk.toml``; it may set any subset of keys.
+
+    Returns
+    -------
+    AnalyticsConfig
+        Typed, validated settings, with ``source`` and a ``digest`` for run records.
+
+    Raises
+    ------
+    ConfigError
+        For a missing or malformed file, an unknown key, or a value of the wrong type or out of range.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "strict.toml"
+    ...     _ = path.write_text("[grades]\\nD = 50.0\\n", encoding="utf-8")
+    ...     load_config(path).grades.thresholds
+    (10.0, 30.0, 50.0)
+    """
     data = _read(DEFAULT_PATH)
     if path is None:
         return build_config(data)

@@ -162,7 +162,8 @@ def _control_interest(projection: Projection, target: int, cfg: OwnershipConfig)
         if rel_type == "CONTROLS" and projection.dst[i] == target and projection.labels[projection.src[i]] == "Person":
             share = projection.rel_props[i].get("share_pct")
             if share is not None and float(share) >= cfg.control_pct - TOL:
-                found.append((float(share), projection.ids[projection.src[i]], projection.rel_props[i].get("interest_type") or "control"))
+                interest = projection.rel_props[i].get("interest_type") or "control"
+                found.append((float(share), projection.ids[projection.src[i]], interest))
     people = {who for _, who, _ in found}
     if len(people) != 1:
         return None
@@ -194,7 +195,8 @@ def actual_controller(projection: Projection, nodes: np.ndarray, target: int, ow
         elif rule == "largest_holder_legal_rep" and owners:
             first, rest = owners[0], owners[1:]
             unique = not rest or rest[0].effective_pct < first.effective_pct
-            if unique and first.effective_pct >= cfg.fallback_min_pct - TOL and first.owner_id in _legal_reps(projection, target):
+            large = first.effective_pct >= cfg.fallback_min_pct - TOL
+            if unique and large and first.owner_id in _legal_reps(projection, target):
                 return Controller(first.owner_id, f"largest_holder>={cfg.fallback_min_pct:g}+legal_rep")
     return None
 
@@ -225,7 +227,8 @@ def _notes(uscc: str, closed: list[list[str]], unknown: list[dict[str, str]], un
     notes = []
     for cycle in closed:
         if uscc in cycle:
-            notes.append(f"no natural-person owner: {uscc} is in a closed ownership cycle {cycle} with no outside holder")
+            notes.append(f"no natural-person owner: {uscc} is in a closed ownership cycle {cycle} "
+                         "with no outside holder")
         else:
             notes.append(f"shares held through the closed ownership cycle {cycle} reach no natural person")
     for entry in unknown:
@@ -239,7 +242,44 @@ def _notes(uscc: str, closed: list[list[str]], unknown: list[dict[str, str]], un
 
 
 def beneficial_owners(projection: Projection, uscc: str, config: OwnershipConfig | None = None) -> UboResult:
-    """Effective owners (natural persons), actual controller and caveats of the enterprise ``uscc``."""
+    """Effective owners (natural persons), actual controller and caveats of the enterprise ``uscc``.
+
+    Parameters
+    ----------
+    projection : Projection
+        Holds the firm and its holders (SHAREHOLDER_OF), and where the
+        controller rules need them its CONTROLS interests and LEGAL_REP_OF links;
+        a whole-graph projection works, only the firm's ancestors are read.
+    uscc : str
+        The enterprise's key.
+    config : OwnershipConfig, optional
+        Thresholds and controller rules; the defaults of ``risk.toml`` otherwise.
+
+    Returns
+    -------
+    UboResult
+        Owners largest first with paths, the actual controller or ``None``,
+        declared-unknown owners, cycles, the unallocated share and notes.
+
+    Raises
+    ------
+    NotFoundError
+        If ``uscc`` is not an enterprise of the projection.
+
+    Examples
+    --------
+    >>> from credgraph.graph.records import Node, Relationship
+    >>> holds = lambda a, la, b, pct: Relationship("SHAREHOLDER_OF", la, a, "Enterprise", b, "", {"share_pct": pct})
+    >>> p = Projection.build([Node("Person", "p", {}), Node("Person", "q", {}), Node("Enterprise", "h", {}),
+    ...                       Node("Enterprise", "t", {})],
+    ...                      [holds("p", "Person", "h", 60.0), holds("h", "Enterprise", "t", 60.0),
+    ...                       holds("q", "Person", "t", 40.0)])
+    >>> result = beneficial_owners(p, "t")
+    >>> [(o.owner_id, o.effective_pct, o.paths) for o in result.owners]
+    [('q', 40.0, [['q', 't']]), ('p', 36.0, [['p', 'h', 't']])]
+    >>> result.actual_controller
+    Controller(owner_id='p', basis='majority_chain>50')
+    """
     cfg = config or OwnershipConfig()
     target = projection.index.get(uscc)
     if target is None or projection.labels[target] != "Enterprise":

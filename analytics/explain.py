@@ -141,7 +141,33 @@ def strongest_paths(net: RiskNetwork, source: np.ndarray, node: int, k: int, hop
 
 
 def explain_risk(scores: RiskScores, subject_id: str, k: int | None = None) -> RiskExplanation:
-    """Records, exact source shares and the ``k`` strongest paths behind ``subject_id``'s scores."""
+    """Records, exact source shares and the ``k`` strongest paths behind ``subject_id``'s scores.
+
+    Parameters
+    ----------
+    scores : RiskScores
+        The result of ``risk_scores``.
+    subject_id : str
+        A scored subject.
+    k : int, optional
+        How many paths; ``[explain] top_paths`` by default.
+
+    Returns
+    -------
+    RiskExplanation
+        Its scores and grade, the records that count, every source with its
+        exact contribution to ``linked_score`` (they add up to it), and the
+        ``k`` strongest simple paths (Yen's algorithm on ``-log`` coefficients).
+
+    Raises
+    ------
+    NotFoundError
+        If the subject was not scored.
+
+    Examples
+    --------
+    See the module docstring.
+    """
     pos = scores.position(subject_id)
     i = int(np.searchsorted(scores.positions, pos))
     cfg = scores.config

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from credgraph.analytics.common import resolve_as_of, subject_type
+from credgraph.analytics.common import as_date, resolve_as_of
 from credgraph.analytics.config import AnalyticsConfig, load_config
 from credgraph.analytics.control import UboResult, beneficial_owners
 from credgraph.analytics.metrics import GraphMetrics, graph_metrics
@@ -51,11 +50,19 @@ def _write(store: GraphStore, updates: dict[str, dict[str, dict[str, Any]]], run
 
 
 def risk_projection(store: GraphStore, as_of: dt.date, config: AnalyticsConfig) -> Projection:
-    """What risk needs: subjects, intermediates, records and the configured links in force on ``as_of``."""
+    """What risk needs on ``as_of``: subjects, intermediates, records and the configured links.
+
+    Nodes that have begun by ``as_of`` are kept even when they have ended
+    (a deregistered firm keeps passing its records' risk to its principals);
+    relationships only while in force on ``as_of``.
+    """
     prop = config.propagation
     labels = list(dict.fromkeys([*prop.subject_labels, *prop.intermediate_labels, *RECORD_LABELS]))
     rel_types = sorted({*prop.links, *RECORD_LINKS})
-    return store.project(labels=labels, rel_types=rel_types, as_of=as_of)
+    model = store.model
+    nodes = (n for n in store.iter_nodes(labels)
+             if (start := as_date(n.props.get(model.nodes[n.label].valid_from or ""))) is None or start <= as_of)
+    return Projection.build(nodes, store.iter_relationships(rel_types, as_of))
 
 
 @dataclass
@@ -77,7 +84,8 @@ def run_risk(store: GraphStore, as_of: dt.date | None = None, config: AnalyticsC
     t1 = time.perf_counter()
     scores = risk_scores(projection, day, cfg)
     t2 = time.perf_counter()
-    run_id = _record(store, "risk", day, cfg, user, {"subjects": len(scores.positions), "grades": scores.grade_counts()})
+    counts = {"subjects": len(scores.positions), "grades": scores.grade_counts()}
+    run_id = _record(store, "risk", day, cfg, user, counts)
     written = _write(store, scores.score_updates(), run_id)
     seconds = {"project": t1 - t0, "score": t2 - t1, "write": time.perf_counter() - t2}
     store.audit(user, "risk", run_id, {"as_of": day.isoformat(), "subjects": written, "grades": scores.grade_counts()})
@@ -87,15 +95,12 @@ def run_risk(store: GraphStore, as_of: dt.date | None = None, config: AnalyticsC
 def write_risk_csv(scores: RiskScores, path: Path) -> int:
     """Write the contract's risk CSV (``top_paths`` as a JSON list of id chains); return the row count."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
+    table = scores.columns()
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(RISK_COLUMNS)
-        for row in scores.rows():
-            row["top_paths"] = json.dumps(row["top_paths"], ensure_ascii=False, separators=(",", ":"))
-            writer.writerow([row[c] for c in RISK_COLUMNS])
-            count += 1
-    return count
+        writer.writerows(zip(*(table[c] for c in RISK_COLUMNS)))
+    return len(table["subject_id"])
 
 
 @dataclass
@@ -155,7 +160,31 @@ def _riskiest(scores: RiskScores, top: int) -> list[dict[str, Any]]:
 
 def run_all_analyses(store: GraphStore, as_of: dt.date | None = None, config: AnalyticsConfig | None = None,
                      user: str = "", top: int = 10) -> AnalysisSummary:
-    """Risk and metrics over the whole store; the summary ``credgraph demo`` prints."""
+    """Risk and metrics over the whole store; the summary ``credgraph demo`` prints.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Any store.
+    as_of : datetime.date, optional
+        The date; today by default.
+    config : AnalyticsConfig, optional
+        The defaults of ``risk.toml`` otherwise.
+    user : str
+        For the run records and the audit log.
+    top : int
+        How many of the riskiest subjects to return.
+
+    Returns
+    -------
+    AnalysisSummary
+        Run ids, subjects per grade, the ``top`` riskiest subjects (with name
+        and top paths), group and community counts, seconds per step.
+
+    Examples
+    --------
+    See the module docstring.
+    """
     cfg = config or load_config()
     day = resolve_as_of(as_of)
     risk = run_risk(store, day, cfg, user)
@@ -214,14 +243,6 @@ def ubo_report(store: GraphStore, uscc: str, as_of: dt.date | None = None, confi
     cfg = config or load_config()
     day = resolve_as_of(as_of)
     result = beneficial_owners(ownership_projection(store, uscc, day, cfg.ownership.max_depth), uscc, cfg.ownership)
-    store.audit(user, "ubo", uscc, {"as_of": day.isoformat(), "owners": len(result.owners),
-                                    "controller": result.actual_controller.owner_id if result.actual_controller else None})
+    controller = result.actual_controller.owner_id if result.actual_controller else None
+    store.audit(user, "ubo", uscc, {"as_of": day.isoformat(), "owners": len(result.owners), "controller": controller})
     return result
-
-
-def subject_label(store: GraphStore, subject_id: str) -> str:
-    """The contract subject_type of a stored subject, or ``NotFoundError``."""
-    for node in store.find_nodes(subject_id):
-        if node.label in ("Enterprise", "Person"):
-            return subject_type(node.label)
-    raise NotFoundError(f"no subject {subject_id!r} in {store.location}")

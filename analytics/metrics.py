@@ -67,35 +67,77 @@ def subject_graph(projection: Projection, rel_types: Sequence[str] | None = None
     mask = projection.relationship_mask(types)
     a, b = vertex[projection.src[mask]], vertex[projection.dst[mask]]
     keep = (a >= 0) & (b >= 0) & (a != b)
-    lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-    pairs, counts = np.unique(np.stack([lo, hi], axis=1), axis=0, return_counts=True) if keep.any() else (
-        np.zeros((0, 2), np.int64), np.zeros(0, np.int64))
-    graph = igraph.Graph(n=len(positions), edges=pairs.tolist(), directed=False)
-    graph.es["weight"] = counts.astype(float).tolist()
+    n = len(positions)
+    pair_keys, counts = np.unique(np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep]), return_counts=True)
+    edges = np.stack([pair_keys // max(n, 1), pair_keys % max(n, 1)], axis=1)
+    graph = igraph.Graph(n=n, edges=edges, directed=False)
+    graph.es["weight"] = counts.astype(float)
     return SubjectGraph(graph, positions)
 
 
 def _numbered(projection: Projection, sub: SubjectGraph, membership: Sequence[int]) -> dict[str, int]:
     """Group ids renumbered 1, 2, ... by size (largest first), ties by smallest member id."""
     ids = [projection.ids[p] for p in sub.positions.tolist()]
-    groups: dict[int, list[str]] = {}
-    for node_id, group in zip(ids, membership):
-        groups.setdefault(group, []).append(node_id)
-    order = sorted(groups, key=lambda g: (-len(groups[g]), min(groups[g])))
-    number = {group: i + 1 for i, group in enumerate(order)}
-    return {node_id: number[group] for node_id, group in zip(ids, membership)}
+    groups = np.asarray(membership, dtype=np.int64)
+    if len(groups) == 0:
+        return {}
+    by_id = np.argsort(np.asarray(ids, dtype=object), kind="stable")
+    first = np.full(groups.max() + 1, len(ids))
+    np.minimum.at(first, groups[by_id], np.arange(len(ids)))  # rank of each group's smallest member id
+    sizes = np.bincount(groups)
+    order = np.lexsort((first, -sizes))
+    number = np.empty(len(sizes), np.int64)
+    number[order] = np.arange(1, len(sizes) + 1)
+    return dict(zip(ids, number[groups].tolist()))
 
 
-def connected_groups(projection: Projection, rel_types: Sequence[str] | None = None) -> dict[str, int]:
-    """The connected group (1 = largest) of every subject."""
-    sub = subject_graph(projection, rel_types)
+def connected_groups(projection: Projection, rel_types: Sequence[str] | None = None,
+                     sub: SubjectGraph | None = None) -> dict[str, int]:
+    """The connected group (1 = largest) of every subject.
+
+    Parameters
+    ----------
+    projection : Projection
+        Enterprises, persons and their relationships.
+    rel_types : sequence of str, optional
+        Links that count; ``[metrics] rel_types`` by default.
+    sub : SubjectGraph, optional
+        A subject graph built already (``graph_metrics`` shares one).
+
+    Returns
+    -------
+    dict
+        ``{subject_id: group}``, groups numbered by size, ties by smallest member id.
+    """
+    sub = sub or subject_graph(projection, rel_types)
     return _numbered(projection, sub, sub.graph.connected_components().membership)
 
 
 def communities(projection: Projection, rel_types: Sequence[str] | None = None,
-                resolution: float | None = None, seed: int | None = None) -> dict[str, int]:
+                resolution: float | None = None, seed: int | None = None,
+                sub: SubjectGraph | None = None) -> dict[str, int]:
     """Leiden communities (modularity, fixed seed) of every subject, 1 = largest.
 
+    Parameters
+    ----------
+    projection : Projection
+        Enterprises, persons and their relationships.
+    rel_types : sequence of str, optional
+        Links that count; ``[metrics] rel_types`` by default.
+    resolution : float, optional
+        Above 1 finds smaller communities; ``[metrics] resolution`` (1.5) by default.
+    seed : int, optional
+        igraph's random seed for this call; ``[metrics] seed`` by default.
+    sub : SubjectGraph, optional
+        A subject graph built already.
+
+    Returns
+    -------
+    dict
+        ``{subject_id: community}``, numbered by size, ties by smallest member id.
+
+    Examples
+    --------
     >>> from credgraph.graph.records import Node, Relationship
     >>> firms = [Node("Enterprise", f"e{i}", {}) for i in range(6)]
     >>> ring = lambda a, b: Relationship("GUARANTEES", "Enterprise", a, "Enterprise", b, "", {})
@@ -105,9 +147,7 @@ def communities(projection: Projection, rel_types: Sequence[str] | None = None,
     [1, 2]
     """
     cfg = _defaults()
-    sub = subject_graph(projection, rel_types)
-    previous = random.Random()
-    previous.setstate(random.getstate())
+    sub = sub or subject_graph(projection, rel_types)
     igraph.set_random_number_generator(random.Random(cfg.seed if seed is None else seed))
     try:
         found = sub.graph.community_leiden(
@@ -120,10 +160,27 @@ def communities(projection: Projection, rel_types: Sequence[str] | None = None,
 
 
 def pagerank(projection: Projection, rel_types: Sequence[str] | None = None,
-             damping: float | None = None) -> dict[str, float]:
-    """Undirected, weighted PageRank of every subject times the number of subjects (1.0 = average)."""
+             damping: float | None = None, sub: SubjectGraph | None = None) -> dict[str, float]:
+    """Undirected, weighted PageRank of every subject times the number of subjects (1.0 = average).
+
+    Parameters
+    ----------
+    projection : Projection
+        Enterprises, persons and their relationships.
+    rel_types : sequence of str, optional
+        Links that count; ``[metrics] rel_types`` by default.
+    damping : float, optional
+        ``[metrics] pagerank_damping`` (0.85) by default.
+    sub : SubjectGraph, optional
+        A subject graph built already.
+
+    Returns
+    -------
+    dict
+        ``{subject_id: pagerank}``; the values add up to the number of subjects.
+    """
     cfg = _defaults()
-    sub = subject_graph(projection, rel_types)
+    sub = sub or subject_graph(projection, rel_types)
     n = sub.graph.vcount()
     if n == 0:
         return {}
@@ -134,10 +191,31 @@ def pagerank(projection: Projection, rel_types: Sequence[str] | None = None,
 
 def betweenness(projection: Projection, rel_types: Sequence[str] | None = None,
                 exact_max_nodes: int | None = None, samples: int | None = None,
-                seed: int | None = None) -> dict[str, float]:
-    """Normalised betweenness of every subject: exact on small graphs, source-sampled on large ones."""
+                seed: int | None = None, sub: SubjectGraph | None = None) -> dict[str, float]:
+    """Normalised betweenness of every subject: exact on small graphs, source-sampled on large ones.
+
+    Parameters
+    ----------
+    projection : Projection
+        Enterprises, persons and their relationships.
+    rel_types : sequence of str, optional
+        Links that count; ``[metrics] rel_types`` by default.
+    exact_max_nodes : int, optional
+        Exact up to this many subjects (``[metrics]``, 20,000).
+    samples : int, optional
+        Random source nodes above that (64); the estimate is scaled by ``n / samples``.
+    seed : int, optional
+        Seed of the sample.
+    sub : SubjectGraph, optional
+        A subject graph built already.
+
+    Returns
+    -------
+    dict
+        ``{subject_id: betweenness}`` in [0, 1].
+    """
     cfg = _defaults()
-    sub = subject_graph(projection, rel_types)
+    sub = sub or subject_graph(projection, rel_types)
     n = sub.graph.vcount()
     if n < 3:
         return {projection.ids[p]: 0.0 for p in sub.positions.tolist()}
@@ -182,12 +260,34 @@ class GraphMetrics:
 
 
 def graph_metrics(projection: Projection, config: AnalyticsConfig | None = None) -> GraphMetrics:
-    """Connected groups, communities, PageRank and betweenness of every subject."""
+    """Connected groups, communities, PageRank and betweenness of every subject.
+
+    Parameters
+    ----------
+    projection : Projection
+        Enterprises, persons and their relationships.
+    config : AnalyticsConfig, optional
+        ``[metrics]`` settings; the defaults of ``risk.toml`` otherwise.
+
+    Returns
+    -------
+    GraphMetrics
+        The four mappings, with ``score_updates()`` for ``store.write_scores``.
+
+    Examples
+    --------
+    >>> from credgraph.graph.records import Node, Relationship
+    >>> p = Projection.build([Node("Person", "p", {}), Node("Enterprise", "e", {})],
+    ...                      [Relationship("LEGAL_REP_OF", "Person", "p", "Enterprise", "e", "", {})])
+    >>> graph_metrics(p).group_counts()
+    {'groups': 1, 'communities': 1, 'largest_group': 2}
+    """
     cfg = (config or load_config()).metrics
-    types = cfg.rel_types
+    sub = subject_graph(projection, cfg.rel_types)
     return GraphMetrics(
-        component=connected_groups(projection, types),
-        community=communities(projection, types, cfg.resolution, cfg.seed),
-        pagerank=pagerank(projection, types, cfg.pagerank_damping),
-        betweenness=betweenness(projection, types, cfg.betweenness_exact_max_nodes, cfg.betweenness_samples, cfg.seed),
+        component=connected_groups(projection, sub=sub),
+        community=communities(projection, resolution=cfg.resolution, seed=cfg.seed, sub=sub),
+        pagerank=pagerank(projection, damping=cfg.pagerank_damping, sub=sub),
+        betweenness=betweenness(projection, exact_max_nodes=cfg.betweenness_exact_max_nodes,
+                                samples=cfg.betweenness_samples, seed=cfg.seed, sub=sub),
     )

@@ -151,8 +151,30 @@ def _prune(matrix: sp.csr_matrix) -> sp.csr_matrix:
 def effective_ownership(projection: Projection, within: np.ndarray | None = None) -> EffectiveOwnership:
     """Every person's effective stake in every firm of ``projection`` (or of the nodes ``within``).
 
-    ``within`` is a boolean mask over the projection's nodes, e.g. the
-    ancestors of one firm. See the module docstring for the method.
+    See the module docstring for the method.
+
+    Parameters
+    ----------
+    projection : Projection
+        Persons, enterprises and SHAREHOLDER_OF relationships (others are ignored).
+    within : numpy.ndarray of bool, optional
+        Only these nodes (e.g. the ancestors of one firm); all by default.
+
+    Returns
+    -------
+    EffectiveOwnership
+        ``matrix[p, f]`` the fraction of firm ``f`` that person ``p`` owns, plus
+        the ownership cycles, the closed ones, and firms whose holders exceeded 100%.
+
+    Examples
+    --------
+    >>> from credgraph.graph.records import Node, Relationship
+    >>> holds = lambda a, la, b, pct: Relationship("SHAREHOLDER_OF", la, a, "Enterprise", b, "", {"share_pct": pct})
+    >>> p = Projection.build([Node("Enterprise", "a", {}), Node("Enterprise", "b", {})],
+    ...                      [holds("a", "Enterprise", "b", 100.0), holds("b", "Enterprise", "a", 100.0)])
+    >>> result = effective_ownership(p)
+    >>> result.closed, result.matrix.nnz
+    ([['a', 'b']], 0)
     """
     labels = np.asarray(projection.labels, dtype=object)
     mask = np.ones(projection.node_count, bool) if within is None else within

@@ -85,9 +85,10 @@ def _candidate_links(projection: Projection, config: PropagationConfig, usable: 
                      middle: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(u, v, w) for both directions of every usable relationship of a configured type."""
     us, vs, ws = [], [], []
-    types = np.asarray(projection.rel_types, dtype=object)
+    wanted = {rel_type: i for i, rel_type in enumerate(sorted(config.links))}
+    codes = np.fromiter((wanted.get(t, -1) for t in projection.rel_types), np.int64, projection.relationship_count)
     for rel_type, link in sorted(config.links.items()):
-        picked = np.flatnonzero(types == rel_type) if len(types) else np.zeros(0, np.int64)
+        picked = np.flatnonzero(codes == wanted[rel_type])
         a, b = projection.src[picked], projection.dst[picked]
         keep = usable[a] & usable[b] & ~(middle[a] & middle[b]) & (a != b)
         picked, a, b = picked[keep], a[keep], b[keep]
@@ -104,7 +105,7 @@ def _candidate_links(projection: Projection, config: PropagationConfig, usable: 
 def _merge_pairs(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One link per ordered pair, sorted by (v, u); weights combine as 1 - prod(1 - w)."""
     key = v * n + u
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)
     key, w = key[order], np.minimum(w[order], _ONE_MINUS)
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
     log_keep = np.add.reduceat(np.log1p(-w), first) if len(key) else np.zeros(0)
@@ -124,20 +125,40 @@ def _coefficients(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, middle: n
     return np.where(into_middle, w / others[v], to_subject)
 
 
-def build_network(projection: Projection, config: PropagationConfig) -> RiskNetwork:
+def build_network(projection: Projection, config: PropagationConfig, usable: np.ndarray | None = None) -> RiskNetwork:
     """The propagation links of ``projection``: subjects and intermediates, configured types only.
 
     A link into an intermediate (contact point, project) has coefficient
     ``w / (members - 1)``, so it passes on the average of its other members; a
     link out of one is damped by ``min(1, hub_cap / (members - 1))``. Into a
     subject, the weights are scaled down to sum to at most 1 and multiplied by
-    ``decay``. Records, agencies and other labels take no part.
+    ``decay``. Records, agencies and other labels take no part, nor do nodes
+    outside ``usable``.
+
+    Parameters
+    ----------
+    projection : Projection
+        Nodes and relationships.
+    config : PropagationConfig
+        Labels, link weights, decay and hub cap.
+    usable : numpy.ndarray of bool, optional
+        Nodes that may take part (e.g. those that exist on the date).
+
+    Returns
+    -------
+    RiskNetwork
+        Directed links sorted by target, with coefficients and reverse-link indexes.
+
+    Examples
+    --------
+    See the module docstring.
     """
     n = projection.node_count
     labels = np.asarray(projection.labels, dtype=object)
     subject = np.isin(labels, list(config.subject_labels)) if n else np.zeros(0, bool)
     middle = np.isin(labels, list(config.intermediate_labels)) if n else np.zeros(0, bool)
-    u, v, w = _merge_pairs(n, *_candidate_links(projection, config, subject | middle, middle))
+    allowed = subject | middle if usable is None else (subject | middle) & usable
+    u, v, w = _merge_pairs(n, *_candidate_links(projection, config, allowed, middle))
     coef = _coefficients(n, u, v, w, middle, config)
     keep = coef > 0
     u, v, coef = u[keep], v[keep], coef[keep]
@@ -151,7 +172,9 @@ def _reverse_index(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Position of each ``wanted`` key in the sorted ``keys``, -1 where absent."""
     if len(keys) == 0:
         return np.zeros(0, np.int64)
-    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    order = np.argsort(wanted)
+    pos = np.empty(len(wanted), np.int64)
+    pos[order] = np.minimum(np.searchsorted(keys, wanted[order]), len(keys) - 1)
     return np.where(keys[pos] == wanted, pos, -1).astype(np.int64)
 
 
@@ -164,7 +187,23 @@ def _back(net: RiskNetwork, values: np.ndarray) -> np.ndarray:
 
 
 def propagate(net: RiskNetwork, source: np.ndarray, hops: int) -> np.ndarray:
-    """Linked risk of every node from the sources ``source`` (one value per node)."""
+    """Linked risk of every node from the sources ``source`` (one value per node).
+
+    Parameters
+    ----------
+    net : RiskNetwork
+        From ``build_network``.
+    source : numpy.ndarray
+        Own score per node (0 for intermediates).
+    hops : int
+        Longest walk, in links.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per node, the sum over non-backtracking walks of up to ``hops`` links of
+        ``source[start] * product of coefficients`` (see the module docstring).
+    """
     message = np.zeros(net.link_count)
     for _ in range(hops):
         arrived = net.incidence @ message
@@ -177,7 +216,20 @@ def propagate(net: RiskNetwork, source: np.ndarray, hops: int) -> np.ndarray:
 
 
 def source_weights(net: RiskNetwork, node: int, hops: int) -> np.ndarray:
-    """``g`` with ``propagate(net, s, hops)[node] == g @ s`` for every ``s`` (the adjoint)."""
+    """``g`` with ``propagate(net, s, hops)[node] == g @ s`` for every ``s`` (the adjoint).
+
+    One backward pass over all links; ``g[j] * s[j]`` is the exact share of
+    source ``j`` in ``node``'s linked score.
+
+    Examples
+    --------
+    >>> from credgraph.analytics.config import load_config
+    >>> from credgraph.graph.records import Node, Relationship
+    >>> p = Projection.build([Node("Person", "p", {}), Node("Enterprise", "e", {})],
+    ...                      [Relationship("LEGAL_REP_OF", "Person", "p", "Enterprise", "e", "", {})])
+    >>> source_weights(build_network(p, load_config().propagation), 1, 6).round(2).tolist()
+    [0.4, 0.0]
+    """
     z = np.zeros(net.link_count)
     z[net.starts[node]:net.starts[node + 1]] = 1.0
     total = np.zeros(net.link_count)
@@ -257,11 +309,12 @@ def trace_chains(net: RiskNetwork, strength: np.ndarray, previous: np.ndarray, n
         current[live] = previous[current[live]]
     ended = current < 0
     filled = walk >= 0
-    repeats = ((walk[:, :, None] == walk[:, None, :]) & filled[:, :, None] & ~np.eye(hops + 2, dtype=bool)).any(axis=(1, 2))
-    found: dict[int, list[tuple[list[int], float]]] = {int(v): [] for v in nodes.tolist()}
-    for row in np.flatnonzero(ended & ~repeats).tolist():
-        chains = found[int(walk[row, 0])]
+    same = (walk[:, :, None] == walk[:, None, :]) & filled[:, :, None] & ~np.eye(hops + 2, dtype=bool)
+    repeats = same.any(axis=(1, 2))
+    kept = np.flatnonzero(ended & ~repeats)
+    found: dict[int, list[tuple[list[int], float]]] = {v: [] for v in nodes.tolist()}
+    for steps, value in zip(walk[kept].tolist(), strength[links[kept]].tolist()):
+        chains = found[steps[0]]
         if len(chains) < k:
-            path = walk[row][walk[row] >= 0].tolist()
-            chains.append((path[::-1], float(strength[links[row]])))
+            chains.append(([i for i in reversed(steps) if i >= 0], value))
     return found

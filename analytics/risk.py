@@ -22,14 +22,14 @@ explanations need. All weights come from ``analytics/risk.toml``.
 from __future__ import annotations
 
 import datetime as dt
-import math
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
 
-from credgraph.analytics.common import as_date, node_key, resolve_as_of, subject_type
+from credgraph.analytics.common import as_date, existing_mask, node_key, resolve_as_of, subject_type
 from credgraph.analytics.config import GRADES, AnalyticsConfig, GradeConfig, OwnRiskConfig, load_config
 from credgraph.analytics.propagation import RiskNetwork, best_chains, build_network, propagate, trace_chains
 from credgraph.graph.errors import NotFoundError
@@ -71,7 +71,8 @@ def penalty_weight(props: Mapping[str, Any], as_of: dt.date, config: OwnRiskConf
     ``revoked_date``), and never counts when that date is unknown.
 
     >>> cfg = load_config().own
-    >>> penalty_weight({"decision_date": dt.date(2024, 1, 1), "category": "tax", "kind": "fine"}, dt.date(2024, 1, 1), cfg)
+    >>> fine = {"decision_date": dt.date(2024, 1, 1), "category": "tax", "kind": "fine"}
+    >>> penalty_weight(fine, dt.date(2024, 1, 1), cfg)
     0.72
     >>> penalty_weight({"decision_date": dt.date(2022, 1, 1), "category": "tax", "kind": "fine",
     ...                 "status": "repaired", "repaired_date": dt.date(2023, 1, 1)}, dt.date(2024, 1, 1), cfg)
@@ -102,8 +103,33 @@ def list_in_force(props: Mapping[str, Any], as_of: dt.date) -> bool:
 def own_risk(projection: Projection, as_of: dt.date | None = None, config: AnalyticsConfig | None = None) -> OwnRisk:
     """Own risk of every node from its HAS_PENALTY and HAS_LIST_ENTRY records on ``as_of``.
 
-    ``own_score = 100 * (1 - exp(-raw / scale))``, times ``red_list_factor``
-    for a subject on the red list.
+    ``own_score = 100 * (1 - exp(-raw / scale))`` where ``raw`` sums the
+    weights of the records that count (``penalty_weight``, and black-list
+    entries in force); times ``red_list_factor`` for a subject on the red list.
+
+    Parameters
+    ----------
+    projection : Projection
+        Subjects, Penalty and ListEntry nodes with their properties, and the links to them.
+    as_of : datetime.date, optional
+        The date; today by default.
+    config : AnalyticsConfig, optional
+        Weights; the defaults of ``risk.toml`` otherwise.
+
+    Returns
+    -------
+    OwnRisk
+        Per projection node: ``raw``, ``score``, ``red`` and ``floor`` flags; and the counted records.
+
+    Examples
+    --------
+    >>> from credgraph.graph.records import Node, Relationship
+    >>> p = Projection.build(
+    ...     [Node("Enterprise", "e", {}),
+    ...      Node("Penalty", "f", {"category": "tax", "kind": "fine", "decision_date": dt.date(2024, 1, 1)})],
+    ...     [Relationship("HAS_PENALTY", "Enterprise", "e", "Penalty", "f", "", {})])
+    >>> round(float(own_risk(p, dt.date(2024, 1, 1)).score[0]), 2)   # 100 * (1 - exp(-1.2 * 0.6))
+    51.32
     """
     cfg = config or load_config()
     day = resolve_as_of(as_of)
@@ -125,8 +151,8 @@ def own_risk(projection: Projection, as_of: dt.date | None = None, config: Analy
             name = props.get("list") or ""
             red[subject] |= name == "red_list"
             floor[subject] |= name in floor_lists
-            weight = cfg.own.lists.get(name, 0.0) * _recency((day - as_date(props["listed_date"])).days,  # type: ignore[operator]
-                                                             cfg.own.list_half_life_days)
+            listed = as_date(props.get("listed_date")) or day
+            weight = cfg.own.lists.get(name, 0.0) * _recency((day - listed).days, cfg.own.list_half_life_days)
             what = f"list {name}"
         if weight > 0:
             raw[subject] += weight
@@ -181,7 +207,8 @@ class RiskScores:
 
     def chains_of(self, positions: np.ndarray) -> list[list[tuple[list[int], float]]]:
         """The strongest chains into each position, at least ``min_path_score`` strong (cached)."""
-        todo = np.asarray([p for p in positions.tolist() if p not in self._paths], dtype=np.int64)
+        known = np.fromiter(self._paths, np.int64, len(self._paths))
+        todo = positions[~np.isin(positions, known)] if len(known) else positions
         if len(todo):
             explain = self.config.explain
             found = trace_chains(self.network, *self.chains, todo, explain.top_paths,
@@ -196,27 +223,41 @@ class RiskScores:
         chains = self.chains_of(np.asarray([self.position(subject_id)]))[0]
         return [[self.projection.ids[i] for i in path] for path, _ in chains]
 
-    def rows(self, with_paths: bool = True) -> Iterator[dict[str, Any]]:
-        """One row per subject in the contract's columns, riskiest first (ties by id)."""
+    def columns(self, with_paths: bool = True) -> dict[str, list[Any]]:
+        """The contract's columns, riskiest first (ties by id); ``top_paths`` as compact JSON text."""
         ids = self.projection.ids
-        labels = self.projection.labels
-        keys = np.asarray([ids[p] for p in self.positions.tolist()], dtype=object)
-        order = np.lexsort((keys, -np.round(self.total, SCORE_DIGITS))) if len(keys) else np.zeros(0, np.int64)
+        keys = [ids[p] for p in self.positions.tolist()]
+        total = np.round(self.total, SCORE_DIGITS)
+        order = np.lexsort((np.asarray(keys, dtype=str), -total)) if keys else np.zeros(0, np.int64)
+        types = {label: subject_type(label) for label in set(self.projection.labels)}
+        paths = ["[]"] * len(keys)
         if with_paths:
-            self.chains_of(self.positions[self.linked > 0])
-        own, linked, total = (np.round(a, SCORE_DIGITS).tolist() for a in (self.own, self.linked, self.total))
-        for i in order.tolist():
-            pos = int(self.positions[i])
-            paths = self._paths.get(pos, []) if with_paths and linked[i] > 0 else []
-            yield {
-                "subject_id": ids[pos],
-                "subject_type": subject_type(labels[pos]),
-                "own_score": own[i],
-                "linked_score": linked[i],
-                "total_score": total[i],
-                "grade": str(self.grades[i]),
-                "top_paths": [[ids[j] for j in path] for path, _ in paths],
-            }
+            linked = self.positions[np.round(self.linked, SCORE_DIGITS) > 0]
+            rows = np.searchsorted(self.positions, linked).tolist()
+            for row, chains in zip(rows, self.chains_of(linked)):
+                if chains:
+                    paths[row] = json.dumps([[ids[j] for j in path] for path, _ in chains],
+                                            ensure_ascii=False, separators=(",", ":"))
+        picked = order.tolist()
+        labels = self.projection.labels
+        return {
+            "subject_id": [keys[i] for i in picked],
+            "subject_type": [types[labels[p]] for p in self.positions[order].tolist()],
+            "own_score": np.round(self.own, SCORE_DIGITS)[order].tolist(),
+            "linked_score": np.round(self.linked, SCORE_DIGITS)[order].tolist(),
+            "total_score": total[order].tolist(),
+            "grade": self.grades[order].tolist(),
+            "top_paths": [paths[i] for i in picked],
+        }
+
+    def rows(self, with_paths: bool = True) -> Iterator[dict[str, Any]]:
+        """One row per subject in the contract's columns, riskiest first; ``top_paths`` as lists of ids."""
+        table = self.columns(with_paths)
+        names = list(table)
+        for values in zip(*table.values()):
+            row = dict(zip(names, values))
+            row["top_paths"] = json.loads(row["top_paths"])
+            yield row
 
     def score_updates(self) -> dict[str, dict[str, dict[str, Any]]]:
         """``{label: {key: {own_score, linked_score, total_score, grade}}}`` for ``write_scores``."""
@@ -236,38 +277,57 @@ class RiskScores:
         return {g: int(np.sum(self.grades == g)) for g in GRADES}
 
 
-def risk_scores(projection: Projection, as_of: dt.date | None = None, config: AnalyticsConfig | None = None) -> RiskScores:
+def risk_scores(projection: Projection, as_of: dt.date | None = None,
+                config: AnalyticsConfig | None = None) -> RiskScores:
     """Own, linked and total risk and the grade of every subject of ``projection`` on ``as_of``.
 
     ``linked = factor * propagate(network, own)``, capped at 100;
     ``total = min(100, own + linked)``; ``factor`` is ``red_list_factor`` for a
-    subject on the red list, else 1. Deterministic for a given projection,
-    date and configuration.
+    subject on the red list, else 1; grades by ``[grades]``. Deterministic for
+    a given projection, date and configuration.
+
+    Subjects in force on ``as_of`` are scored. A firm that has ended (its
+    ``end_date`` is past) gets no score but, if the projection holds it (see
+    ``credgraph.analytics.jobs.risk_projection``), still passes the risk of
+    its records on to its principals: a dishonest firm that was deregistered
+    still taints the people who ran it and the firms they open next.
+
+    Parameters
+    ----------
+    projection : Projection
+        Subjects, intermediates (contact points, projects), records, and the links of ``[links]``.
+    as_of : datetime.date, optional
+        The date; today by default.
+    config : AnalyticsConfig, optional
+        Weights and thresholds; the defaults of ``risk.toml`` otherwise.
+
+    Returns
+    -------
+    RiskScores
+        Scores and grades per subject (``rows()``, ``columns()``), the strongest
+        chains (``top_paths(id)``), and what ``explain_risk`` needs.
+
+    Examples
+    --------
+    See the module docstring: a listed person (own 63.21) and the firm they
+    represent (linked 0.5 * 0.8 * 63.21 = 25.28).
     """
     cfg = config or load_config()
     day = resolve_as_of(as_of)
     own = own_risk(projection, day, cfg)
     labels = np.asarray(projection.labels, dtype=object)
-    positions = np.flatnonzero(np.isin(labels, list(cfg.propagation.subject_labels))) if len(labels) else np.zeros(0, np.int64)
-    source = np.zeros(projection.node_count)
-    source[positions] = own.score[positions]
+    subjects = np.isin(labels, list(cfg.propagation.subject_labels)) if len(labels) else np.zeros(0, bool)
+    begun, current = existing_mask(projection, day)
+    positions = np.flatnonzero(subjects & current)
+    source = np.where(subjects & begun, own.score, 0.0)
     own = OwnRisk(own.raw, source, own.red, own.floor, own.records)
-    network = build_network(projection, cfg.propagation)
+    network = build_network(projection, cfg.propagation, begun)
     hops = cfg.propagation.max_hops
     factor = np.where(own.red, cfg.own.red_list_factor, 1.0)
     linked_all = np.minimum(factor * propagate(network, source, hops), 100.0)
     linked = linked_all[positions]
     total = np.minimum(source[positions] + linked, 100.0)
-    grades = grade(total, own.floor[positions], cfg.grades)
+    grades = grade(np.round(total, SCORE_DIGITS), own.floor[positions], cfg.grades)  # as the CSV shows it
     chains = best_chains(network, source, hops)
     return RiskScores(projection, day, cfg, positions, source[positions], linked, total, grades,
                       own, network, factor, chains)
-
-
-def saturation(raw: float, scale: float = 1.0) -> float:
-    """The own score of a raw severity sum: ``100 * (1 - exp(-raw / scale))``.
-
-    >>> round(saturation(1.0), 2)
-    63.21
-    """
-    return 100.0 * -math.expm1(-raw / scale)

@@ -6,8 +6,9 @@ read the generated CSV files directly into the projection ``risk_scores``
 needs: every cell that names a node goes through the model's cleaner (the
 same one the loaders use), and the as-of filter is the model's (a node or
 relationship is in force from ``valid_from`` until ``valid_to``, exclusive).
-``--check-store`` in risk_propagation.py compares it with ``store.project``
-on a loaded store.
+Like ``credgraph.analytics.jobs.risk_projection``, firms that ended before
+the as-of date stay in it (with their dates), so their records still reach
+their principals. ``--check-store`` in risk_propagation.py compares the two.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +67,10 @@ def _person_or_firm(kind: str) -> tuple[str, str]:
 def _nodes(folder: Path, as_of: dt.date, links: list[Relationship]) -> Iterator[Node]:
     seen_contacts: set[tuple[str, str]] = set()
     for row in _rows(folder / "enterprises.csv"):
-        uscc = _clean("uscc", row["uscc"])
-        if uscc is None or not _in_force(_clean("date", row["reg_date"]), _clean("date", row["end_date"]), as_of):
-            continue
-        yield Node("Enterprise", uscc, {})
+        uscc, begun, ended = _clean("uscc", row["uscc"]), _clean("date", row["reg_date"]), _clean("date", row["end_date"])
+        if uscc is None or not _in_force(begun, None, as_of):
+            continue  # an ended firm stays: it passes its records' risk on to its principals
+        yield Node("Enterprise", uscc, {"reg_date": begun, "end_date": ended} if ended else {})
         for column, (label, rel_type) in CONTACTS.items():
             value = _clean(column, row[column])
             if value is not None:
@@ -124,6 +126,5 @@ def _relations(folder: Path, as_of: dt.date) -> Iterator[Relationship]:
 
 def projection_from_folder(folder: Path, as_of: dt.date = AS_OF) -> Projection:
     """The risk projection (subjects, contact points, projects, records and their links) of a generated folder."""
-    links: list[Relationship] = []
-    nodes = list(_nodes(folder, as_of, links))
-    return Projection.build(nodes, [*_relations(folder, as_of), *links])
+    links: list[Relationship] = []  # filled while the nodes stream in, read after them
+    return Projection.build(_nodes(folder, as_of, links), chain(_relations(folder, as_of), links))

@@ -14,7 +14,8 @@ from credgraph.analytics.control import UboResult
 from credgraph.analytics.jobs import run_risk, ubo_report, write_risk_csv
 from credgraph.cli.explore_commands import current_user
 from credgraph.cli.options import AsOf, Db, parse_as_of
-from credgraph.cli.output import add_row, err, out, print_json
+from credgraph.cli.output import add_row, err, print_json
+from credgraph.cli.output import out as console
 from credgraph.graph.store import open_store
 
 Config = Annotated[
@@ -25,7 +26,7 @@ Config = Annotated[
 
 
 def risk(
-    out_path: Annotated[Path, typer.Option("--out", help="Risk scores file (CSV).")],
+    out: Annotated[Path, typer.Option("--out", help="Risk scores file (CSV).")],
     db: Db = None,
     as_of: AsOf = None,
     config: Config = None,
@@ -45,26 +46,28 @@ def risk(
     day = parse_as_of(as_of)
     with open_store(db) as store:
         job = run_risk(store, day, settings, current_user())
-        rows = write_risk_csv(job.scores, out_path)
-        store.audit(current_user(), "export_risk", str(out_path), {"run_id": job.run_id, "rows": rows})
+        rows = write_risk_csv(job.scores, out)
+        store.audit(current_user(), "export_risk", str(out), {"run_id": job.run_id, "rows": rows})
     table = Table("grade", "subjects", title=Text(f"grades on {job.scores.as_of.isoformat()}"))
     for grade, count in job.scores.grade_counts().items():
         add_row(table, grade, f"{count:,}")
-    out.print(table)
-    err.print(Text(f"Run {job.run_id}: wrote {rows:,} rows to {out_path} "
+    console.print(table)
+    err.print(Text(f"Run {job.run_id}: wrote {rows:,} rows to {out} "
                    f"(scored in {job.seconds['score']:.1f} s after {job.seconds['project']:.1f} s reading the store)"))
 
 
 def _ubo_table(result: UboResult) -> None:
-    table = Table("owner", "type", "effective %", "beneficial", "strongest path", title=Text(f"owners of {result.uscc}"))
+    table = Table("owner", "type", "effective %", "beneficial", "strongest path",
+                  title=Text(f"owners of {result.uscc}"))
     for owner in result.owners:
         path = ">".join(owner.paths[0]) if owner.paths else ""
-        add_row(table, owner.owner_id, owner.owner_type, f"{owner.effective_pct:g}", "yes" if owner.beneficial else "", path)
-    out.print(table)
+        beneficial = "yes" if owner.beneficial else ""
+        add_row(table, owner.owner_id, owner.owner_type, f"{owner.effective_pct:g}", beneficial, path)
+    console.print(table)
     controller = result.actual_controller
-    out.print(Text("actual controller: " + (f"{controller.owner_id} ({controller.basis})" if controller else "none")))
+    console.print(Text("actual controller: " + (f"{controller.owner_id} ({controller.basis})" if controller else "none")))
     for note in result.notes:
-        out.print(Text(f"note: {note}"))
+        console.print(Text(f"note: {note}"))
 
 
 def ubo(

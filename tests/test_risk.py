@@ -268,3 +268,24 @@ def test_expired_links_and_lists_do_not_carry_risk(store: GraphStore) -> None:
     for day, expected in [(D(2019, 6, 1), round(0.5 * 0.8 * DEBTOR, 2)), (D(2024, 6, 30), 0.0)]:
         rows = {r["subject_id"]: r for r in run_risk(store, day).scores.rows()}
         assert rows[firm]["linked_score"] == expected
+
+
+def test_a_deregistered_dishonest_firm_still_taints_its_principal_and_their_new_firm(store: GraphStore) -> None:
+    origin = Origin("load-t", "t", "2024-01-01T00:00:00+00:00")
+    person, old, new = "440106198001010019", "914403001922038216", "91110108551385082Q"
+    store.upsert_nodes("Person", [NodeRow({"person_id": person, "name": "张三"})], origin)
+    store.upsert_nodes("Enterprise", [
+        NodeRow({"uscc": old, "name": "旧公司", "reg_date": D(2010, 1, 1), "status": "cancelled", "end_date": D(2021, 1, 1)}),
+        NodeRow({"uscc": new, "name": "新公司", "reg_date": D(2022, 1, 1)}),
+    ], origin)
+    store.upsert_nodes("ListEntry", [NodeRow({"entry_id": "L1", "subject_id": old, "subject_type": "enterprise",
+                                              "list": "dishonest_debtor", "listed_date": D(2020, 6, 1)})], origin)
+    store.upsert_relationships("HAS_LIST_ENTRY", [RelRow(old, "L1", src_label="Enterprise")], origin)
+    store.upsert_relationships("LEGAL_REP_OF", [RelRow(person, old, {"start_date": D(2010, 1, 1)}),
+                                                RelRow(person, new, {"start_date": D(2022, 1, 1)})], origin)
+    rows = {r["subject_id"]: r for r in run_risk(store, AS_OF).scores.rows()}
+    assert old not in rows  # ended firms are not graded
+    person_linked = 0.5 * 0.8 / 1.6 * DEBTOR  # two legal-rep links in, scaled to sum 1
+    assert rows[person]["linked_score"] == round(person_linked, 2)
+    assert rows[new]["linked_score"] == round(0.5 * 0.8 * person_linked, 2)
+    assert rows[new]["top_paths"] == [[old, person, new]]
