@@ -9,6 +9,9 @@ datetime.date(2024, 6, 30)
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from credgraph.graph.model import MODEL
@@ -73,3 +76,21 @@ def existing_mask(projection: Projection, as_of: dt.date) -> tuple[Any, Any]:
             begun[i] = start is None or start <= as_of
             ended[i] = end is not None and end <= as_of
     return begun, begun & ~ended
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a block allocates many small containers.
+
+    A large projection holds tens of millions of tracked dicts; every full
+    collection walks all of them, so building a million small lists with the
+    collector on takes seconds instead of milliseconds. The block's objects are
+    freed by reference counting as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from credgraph.analytics.common import as_date, resolve_as_of
+from credgraph.analytics.common import as_date, paused_gc, resolve_as_of
 from credgraph.analytics.config import AnalyticsConfig, load_config
 from credgraph.analytics.control import UboResult, beneficial_owners
 from credgraph.analytics.metrics import GraphMetrics, graph_metrics
@@ -62,7 +62,8 @@ def risk_projection(store: GraphStore, as_of: dt.date, config: AnalyticsConfig) 
     model = store.model
     nodes = (n for n in store.iter_nodes(labels)
              if (start := as_date(n.props.get(model.nodes[n.label].valid_from or ""))) is None or start <= as_of)
-    return Projection.build(nodes, store.iter_relationships(rel_types, as_of))
+    with paused_gc():
+        return Projection.build(nodes, store.iter_relationships(rel_types, as_of))
 
 
 @dataclass
@@ -118,7 +119,8 @@ def run_metrics(store: GraphStore, as_of: dt.date | None = None, config: Analyti
     cfg = config or load_config()
     day = resolve_as_of(as_of)
     t0 = time.perf_counter()
-    projection = store.project(labels=["Enterprise", "Person"], rel_types=list(cfg.metrics.rel_types), as_of=day)
+    with paused_gc():
+        projection = store.project(labels=["Enterprise", "Person"], rel_types=list(cfg.metrics.rel_types), as_of=day)
     metrics = graph_metrics(projection, cfg)
     run_id = _record(store, "metrics", day, cfg, user, {"seed": cfg.metrics.seed, **metrics.group_counts()})
     written = _write(store, metrics.score_updates(projection), run_id)

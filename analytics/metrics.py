@@ -38,7 +38,7 @@ from typing import Any
 import igraph
 import numpy as np
 
-from credgraph.analytics.common import node_key
+from credgraph.analytics.common import node_key, paused_gc
 from credgraph.analytics.config import AnalyticsConfig, MetricsConfig, load_config
 from credgraph.graph.projection import Projection
 
@@ -242,14 +242,15 @@ class GraphMetrics:
     def score_updates(self, projection: Projection) -> dict[str, dict[str, dict[str, Any]]]:
         """``{label: {key: {component, community, pagerank, betweenness}}}`` for ``write_scores``."""
         updates: dict[str, dict[str, dict[str, Any]]] = {}
-        for node_id, component in self.component.items():
-            pos = projection.index[node_id]
-            updates.setdefault(projection.labels[pos], {})[node_key(projection, pos)] = {
-                "component": component,
-                "community": self.community[node_id],
-                "pagerank": round(self.pagerank[node_id], 6),
-                "betweenness": round(self.betweenness[node_id], 8),
-            }
+        with paused_gc():
+            for node_id, component in self.component.items():
+                pos = projection.index[node_id]
+                updates.setdefault(projection.labels[pos], {})[node_key(projection, pos)] = {
+                    "component": component,
+                    "community": self.community[node_id],
+                    "pagerank": round(self.pagerank[node_id], 6),
+                    "betweenness": round(self.betweenness[node_id], 8),
+                }
         return updates
 
     def group_counts(self) -> dict[str, int]:

@@ -29,7 +29,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from credgraph.analytics.common import as_date, existing_mask, node_key, resolve_as_of, subject_type
+from credgraph.analytics.common import (
+    as_date, existing_mask, node_key, paused_gc, resolve_as_of, subject_type,
+)
 from credgraph.analytics.config import GRADES, AnalyticsConfig, GradeConfig, OwnRiskConfig, load_config
 from credgraph.analytics.propagation import RiskNetwork, best_chains, build_network, propagate, trace_chains
 from credgraph.graph.errors import NotFoundError
@@ -131,8 +133,12 @@ def own_risk(projection: Projection, as_of: dt.date | None = None, config: Analy
     >>> round(float(own_risk(p, dt.date(2024, 1, 1)).score[0]), 2)   # 100 * (1 - exp(-1.2 * 0.6))
     51.32
     """
-    cfg = config or load_config()
-    day = resolve_as_of(as_of)
+    with paused_gc():
+        return _own_risk(projection, resolve_as_of(as_of), config or load_config())
+
+
+def _own_risk(projection: Projection, day: dt.date, cfg: AnalyticsConfig) -> OwnRisk:
+    """``own_risk`` with the collector paused."""
     n = projection.node_count
     raw, red, floor = np.zeros(n), np.zeros(n, bool), np.zeros(n, bool)
     floor_lists = set(cfg.grades.floor_lists)
@@ -207,6 +213,11 @@ class RiskScores:
 
     def chains_of(self, positions: np.ndarray) -> list[list[tuple[list[int], float]]]:
         """The strongest chains into each position, at least ``min_path_score`` strong (cached)."""
+        with paused_gc():
+            return self._chains_of(positions)
+
+    def _chains_of(self, positions: np.ndarray) -> list[list[tuple[list[int], float]]]:
+        """``chains_of`` with the collector paused."""
         known = np.fromiter(self._paths, np.int64, len(self._paths))
         todo = positions[~np.isin(positions, known)] if len(known) else positions
         if len(todo):
@@ -214,8 +225,8 @@ class RiskScores:
             found = trace_chains(self.network, *self.chains, todo, explain.top_paths,
                                  self.config.propagation.max_hops, explain.min_path_score)
             for pos, chains in found.items():
-                self._paths[pos] = [(path, s * self.factor[pos]) for path, s in chains
-                                    if s * self.factor[pos] >= explain.min_path_score]
+                factor = float(self.factor[pos])
+                self._paths[pos] = [(path, s * factor) for path, s in chains if s * factor >= explain.min_path_score]
         return [self._paths[p] for p in positions.tolist()]
 
     def top_paths(self, subject_id: str) -> list[list[str]]:
@@ -225,6 +236,11 @@ class RiskScores:
 
     def columns(self, with_paths: bool = True) -> dict[str, list[Any]]:
         """The contract's columns, riskiest first (ties by id); ``top_paths`` as compact JSON text."""
+        with paused_gc():
+            return self._columns(with_paths)
+
+    def _columns(self, with_paths: bool) -> dict[str, list[Any]]:
+        """``columns`` with the collector paused."""
         ids = self.projection.ids
         keys = [ids[p] for p in self.positions.tolist()]
         total = np.round(self.total, SCORE_DIGITS)
@@ -261,6 +277,11 @@ class RiskScores:
 
     def score_updates(self) -> dict[str, dict[str, dict[str, Any]]]:
         """``{label: {key: {own_score, linked_score, total_score, grade}}}`` for ``write_scores``."""
+        with paused_gc():
+            return self._score_updates()
+
+    def _score_updates(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """``score_updates`` with the collector paused."""
         updates: dict[str, dict[str, dict[str, Any]]] = {}
         for i, pos in enumerate(self.positions.tolist()):
             label = self.projection.labels[pos]

@@ -109,9 +109,10 @@ def main() -> None:
         picked = np.asarray([firm[i] for i, counts in members if i in firm and (counts or not only_counting)])
         if len(picked) == 0:
             continue
-        vs_hard = auc(scores.total[picked], scores.total[hard]) if name.startswith(("reregistration +", "  source")) else float("nan")
+        paired = name.startswith(("reregistration +", "  source"))
+        vs_hard = f"{auc(scores.total[picked], scores.total[hard]):.3f}" if paired else "-"
         print(f"{name:34} {len(picked):>6} {auc(scores.total[picked], scores.total[background]):>10.3f} "
-              f"{auc(scores.linked[picked], scores.linked[background]):>11.3f} {vs_hard:>20.3f}")
+              f"{auc(scores.linked[picked], scores.linked[background]):>11.3f} {vs_hard:>20}")
     print(f"hard negatives: {len(hard)} firms whose source no longer counts")
 
 

@@ -20,6 +20,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from credgraph.analytics.common import paused_gc
 from credgraph.graph.model import MODEL
 from credgraph.graph.projection import Projection
 from credgraph.graph.records import Node, Relationship
@@ -127,4 +128,5 @@ def _relations(folder: Path, as_of: dt.date) -> Iterator[Relationship]:
 def projection_from_folder(folder: Path, as_of: dt.date = AS_OF) -> Projection:
     """The risk projection (subjects, contact points, projects, records and their links) of a generated folder."""
     links: list[Relationship] = []  # filled while the nodes stream in, read after them
-    return Projection.build(_nodes(folder, as_of, links), chain(_relations(folder, as_of), links))
+    with paused_gc():
+        return Projection.build(_nodes(folder, as_of, links), chain(_relations(folder, as_of), links))
