@@ -96,6 +96,6 @@ def ubo(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``risk`` and ``ubo`` to ``app`` (replacing the placeholders of contract_commands)."""
+    """Add ``risk`` and ``ubo`` to ``app``."""
     for command in (risk, ubo):
         app.command()(command)

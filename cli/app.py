@@ -15,9 +15,11 @@ from rich.markup import escape
 
 from credgraph.cli import (
     analysis_commands,
-    contract_commands,
+    dashboard_command,
     demo_command,
+    detect_command,
     explore_commands,
+    export_command,
     generate_command,
     load_command,
     neo4j_commands,
@@ -41,7 +43,9 @@ app.command()(demo_command.demo)
 app.command()(generate_command.generate)
 app.command()(load_command.load)
 analysis_commands.register(app)
-contract_commands.register(app)
+detect_command.register(app)
+export_command.register(app)
+dashboard_command.register(app)
 explore_commands.register(app)
 app.add_typer(neo4j_commands.app, name="neo4j")
 
