@@ -40,3 +40,7 @@ class MissingEndpointError(StoreError):
 
 class Neo4jServerError(CredgraphError):
     """The local Neo4j server cannot be assembled, started or stopped."""
+
+
+class AccessDeniedError(CredgraphError):
+    """The role may not do what was asked (see ``credgraph.graph.access``)."""

@@ -190,7 +190,9 @@ def _clean_email(text: str) -> Cleaned:
 
 
 def _clean_address(text: str) -> Cleaned:
-    return normalise_text(text).replace(" ", "")
+    # Normalised again after the spaces go: a combining mark that followed a
+    # space composes with the letter before it (idempotent cleaning).
+    return normalise_text(normalise_text(text).replace(" ", ""))
 
 
 def _string_list_from_json(value: Any) -> Any:

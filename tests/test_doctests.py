@@ -10,7 +10,7 @@ import pytest
 
 import credgraph
 
-PACKAGES = ["graph", "loaders", "analytics", "cli", "synthetic"]
+PACKAGES = ["graph", "loaders", "analytics", "analytics.detectors", "cli", "synthetic", "export", "dashboard"]
 
 
 def _modules() -> list[str]:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["graph", "loaders", "analytics", "cli", "synthetic"]
+PACKAGES = ["graph", "loaders", "analytics", "cli", "synthetic", "export", "dashboard"]
 
 
 def test_mypy_finds_no_type_errors(tmp_path: Path) -> None:
