@@ -139,6 +139,7 @@ ORDER BY label, key LIMIT 5
 """
 
 _NODE_COLUMNS = "label, key, props, scores, load_id, source_file, source_line, loaded_at, load_ids"
+_NODE_COLUMNS_OF_N = ", ".join(f"n.{c.strip()}" for c in _NODE_COLUMNS.split(","))
 _EDGE_COLUMNS = (
     "type, src_label, src, dst_label, dst, rkey, props, "
     "load_id, source_file, source_line, loaded_at, load_ids"
@@ -439,8 +440,10 @@ class SqliteStore(GraphStore):
             chunk = ends[i : i + _CHUNK // 2]
             marks = ",".join("(?, ?)" for _ in chunk)
             flat = [v for end in chunk for v in end]
+            # A join, not `(label, key) IN (VALUES ...)`: SQLite scans the whole table for that.
             rows = self._conn.execute(
-                f"SELECT {_NODE_COLUMNS} FROM nodes WHERE (label, key) IN (VALUES {marks})", flat
+                f"WITH f(label, key) AS (VALUES {marks}) SELECT {_NODE_COLUMNS_OF_N} FROM f "
+                "JOIN nodes AS n ON n.label = f.label AND n.key = f.key ORDER BY n.label, n.key", flat
             )
             out.extend(map(self._node, rows))
         return out

@@ -1,0 +1,1 @@
+"""The dashboard's pages: thin Streamlit layouts over the logic in ``credgraph.dashboard``."""
