@@ -1,7 +1,11 @@
 r"""A subgraph as an interactive vis-network page (pyvis), safe to show any role.
 
-``network_html`` is used by the dashboard's network explorer and by the export
-package's standalone network file. What it guarantees:
+``network_drawing`` computes what vis-network draws (nodes, edges, options) and
+keeps the map from the drawing's opaque ids back to keys on the server;
+``network_html`` wraps a drawing in a page of its own (the export package's
+standalone network file, and the dashboard's paths, findings and clusters
+frames); the explorer passes the same drawing to its click-aware component
+(``credgraph.dashboard.network_component``). What they guarantee:
 
 - **Masking.** Nodes are given opaque ids (``n0``, ``n1``, ...); keys appear
   only as ``role`` may see them (``credgraph.dashboard.display``), so a viewer's
@@ -11,8 +15,8 @@ package's standalone network file. What it guarantees:
   with ``<``, ``>`` and ``&`` escaped, so a firm named ``</script><script>...``
   cannot close the script block; the page title is HTML-escaped.
 - **Supernodes.** Breadth first from the focus, a node shows at most
-  ``max_neighbours`` new neighbours (worst grade first); the rest become one
-  "N more" node.
+  ``max_neighbours`` new neighbours (worst grade first, or as many as
+  ``raised`` allows that node); the rest become one "N more" node.
 - **Physics.** Up to ``PHYSICS_LIMIT`` nodes the layout settles with physics
   and then freezes; above it nodes are placed on rings by hop distance with
   physics off, so a large view never keeps the browser busy.
@@ -33,6 +37,7 @@ package's standalone network file. What it guarantees:
 
 from __future__ import annotations
 
+import hashlib
 import html
 from importlib import resources
 import json
@@ -78,8 +83,9 @@ SHAPES = {
     "Email": ("hexagon", "⬢"),
 }
 MORE_SHAPE = ("box", "▭")
+MORE_SUFFIX = "-more"  # an "N more" node's id is its parent's id and this
 _HEIGHT = re.compile(r"^\d{1,5}(px|vh|%)$")
-_VIS = resources.files("pyvis") / "lib" / "vis-9.1.2"
+VIS_ASSETS = resources.files("pyvis") / "lib" / "vis-9.1.2"
 
 
 @dataclass
@@ -106,11 +112,12 @@ def _rank(node: Node, grades: Mapping[str, str] | None) -> tuple[int, int, str, 
 
 
 def cap_neighbours(subgraph: Subgraph, focus: str | None = None, max_neighbours: int = 50,
-                   grades: Mapping[str, str] | None = None) -> CappedView:
+                   grades: Mapping[str, str] | None = None, raised: Mapping[str, int] | None = None) -> CappedView:
     """Breadth first from ``focus``; each node adds at most ``max_neighbours`` new neighbours.
 
     Without ``focus``, the search starts from every node at depth 0 of the
-    subgraph (the subjects of a merged neighbourhood).
+    subgraph (the subjects of a merged neighbourhood). ``raised`` gives some
+    nodes (by key) a cap of their own, e.g. after a click on their "N more".
 
     >>> from credgraph.graph.records import Node, Relationship, Subgraph
     >>> hub = Node("Address", "a", {})
@@ -119,6 +126,8 @@ def cap_neighbours(subgraph: Subgraph, focus: str | None = None, max_neighbours:
     >>> view = cap_neighbours(Subgraph((hub, *firms), rels), "a", max_neighbours=2)
     >>> [n.key for n in view.nodes], view.more
     (['a', 'e0', 'e1'], {'a': 3})
+    >>> cap_neighbours(Subgraph((hub, *firms), rels), "a", max_neighbours=2, raised={"a": 4}).more
+    {'a': 1}
     """
     if not subgraph.nodes:
         raise ConfigError("nothing to draw: the subgraph has no nodes")
@@ -138,9 +147,10 @@ def cap_neighbours(subgraph: Subgraph, focus: str | None = None, max_neighbours:
         fresh = sorted((by_key[k] for k in adjacent.get(here.key, ()) if k not in seen and k in by_key),
                        key=lambda n: _rank(n, grades))
         seen.update(n.key for n in fresh)
-        if len(fresh) > max_neighbours:
-            more[here.key] = len(fresh) - max_neighbours
-            fresh = fresh[:max_neighbours]
+        cap = (raised or {}).get(here.key, max_neighbours)
+        if len(fresh) > cap:
+            more[here.key] = len(fresh) - cap
+            fresh = fresh[:cap]
         for node in fresh:
             hops[node.key] = hops[here.key] + 1
             order.append(node)
@@ -187,8 +197,8 @@ def _ring_positions(view: CappedView, ids: Mapping[str, str]) -> dict[str, tuple
     return places
 
 
-def _build(view: CappedView, role: str, grades: Mapping[str, str] | None, height: str) -> Network:
-    net = Network(height=height, width="100%", directed=True)
+def _build(view: CappedView, role: str, grades: Mapping[str, str] | None) -> Network:
+    net = Network(width="100%", directed=True)
     ids = {node.key: f"n{i}" for i, node in enumerate(view.nodes)}
     large = len(view.nodes) + len(view.more) > PHYSICS_LIMIT
     places = _ring_positions(view, ids) if large else {}
@@ -203,13 +213,64 @@ def _build(view: CappedView, role: str, grades: Mapping[str, str] | None, height
                      color=_colour(node, grade), shape=shape, size=30 if focus else 16,
                      borderWidth=4 if focus else 1, **extra)
     for parent, count in view.more.items():
-        more_id = f"{ids[parent]}-more"
-        net.add_node(more_id, label=f"{count} more", shape=MORE_SHAPE[0], color=MORE_COLOUR,
-                     title=f"{count} more neighbours not shown: focus on this node's parent to see them")
-        net.add_edge(ids[parent], more_id, dashes=True, arrows="")
+        net.add_node(f"{ids[parent]}{MORE_SUFFIX}", label=f"{count} more", shape=MORE_SHAPE[0], color=MORE_COLOUR,
+                     title=f"{count} more neighbours not shown")
+        net.add_edge(ids[parent], f"{ids[parent]}{MORE_SUFFIX}", dashes=True, arrows="")
     for rel in view.relationships:
         net.add_edge(ids[rel.src], ids[rel.dst], title=relationship_caption(rel), label=rel.type.lower())
     return net
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What vis-network draws for one role, and what stays on the server.
+
+    ``nodes``, ``edges`` and ``options`` may go to a browser: labels and
+    tooltips are as ``role`` may see them and nodes have opaque ids. ``keys``
+    (opaque id -> key), ``more`` ("N more" id -> key of the node it belongs
+    to) and ``view`` hold real keys and must never leave the server.
+    """
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    options: dict[str, Any]
+    keys: dict[str, str]
+    more: dict[str, str]
+    view: CappedView
+    name: str  # the focus as role may see it
+    summary: str
+    version: str  # a digest of the drawn data, to tell one drawing from the next
+
+
+def network_drawing(subgraph: Subgraph, *, role: str, focus: str | None = None,
+                    grades: Mapping[str, str] | None = None, max_neighbours: int = 50,
+                    raised: Mapping[str, int] | None = None) -> Drawing:
+    """The vis-network data of ``subgraph`` for ``role`` (parameters as ``network_html``).
+
+    >>> from credgraph.graph.records import Node, Relationship, Subgraph
+    >>> sub = Subgraph((Node("Person", "44010619800101123X", {"name": "张三"}),
+    ...                 Node("Enterprise", "914403001922038216", {"name": "华为"})),
+    ...                (Relationship("LEGAL_REP_OF", "Person", "44010619800101123X",
+    ...                              "Enterprise", "914403001922038216", "", {}),))
+    >>> drawing = network_drawing(sub, role="viewer", focus="914403001922038216")
+    >>> [n["id"] for n in drawing.nodes], drawing.keys["n1"]
+    (['n0', 'n1'], '44010619800101123X')
+    >>> drawing.name, drawing.summary
+    ('华为 (914403001922038216)', '2 nodes, 1 relationships')
+    """
+    if max_neighbours < 1:
+        raise ConfigError(f"max_neighbours {max_neighbours}: use 1 or more")
+    view = cap_neighbours(subgraph, focus, max_neighbours, grades, raised)
+    net = _build(view, role, grades)
+    keys = {f"n{i}": node.key for i, node in enumerate(view.nodes)}
+    ids = {key: node_id for node_id, key in keys.items()}
+    summary = f"{len(view.nodes)} nodes, {len(view.relationships)} relationships"
+    if view.hidden:
+        summary += f"; {view.hidden} more neighbours aggregated"
+    options = _options(len(view.nodes) + len(view.more) > PHYSICS_LIMIT)
+    digest = hashlib.sha256(_script_json([net.nodes, net.edges, options]).encode()).hexdigest()[:16]
+    return Drawing(net.nodes, net.edges, options, keys, {f"{ids[k]}{MORE_SUFFIX}": k for k in view.more}, view,
+                   f"{describe(view.focus) or view.focus.label} ({shown_key(view.focus, role)})", summary, digest)
 
 
 def _options(large: bool) -> dict[str, Any]:
@@ -232,18 +293,31 @@ def _script_json(value: Any) -> str:
 
 @cache
 def _assets() -> tuple[str, str]:
-    return ((_VIS / "vis-network.min.js").read_text(encoding="utf-8"),
-            (_VIS / "vis-network.css").read_text(encoding="utf-8"))
+    return ((VIS_ASSETS / "vis-network.min.js").read_text(encoding="utf-8"),
+            (VIS_ASSETS / "vis-network.css").read_text(encoding="utf-8"))
+
+
+def legend_rows() -> list[list[tuple[str, str, str]]]:
+    """The legend as rows of (symbol, colour, text): colours by grade, then shapes by type.
+
+    >>> grades, shapes = legend_rows()
+    >>> grades[0], shapes[-1]
+    (('●', '#2e7d32', 'grade A'), ('▭', '', 'N more (capped)'))
+    """
+    grades = [("●", colour, f"grade {grade}") for grade, colour in GRADE_COLOURS.items()]
+    shapes = [(symbol, "", "Address / Phone / Email" if label == "Address" else label)
+              for label, (_, symbol) in SHAPES.items() if label not in ("Phone", "Email")]
+    return [[*grades, ("●", UNGRADED_COLOUR, "not graded")], [*shapes, (MORE_SHAPE[1], "", "N more (capped)")]]
 
 
 def legend_html() -> str:
-    """The legend: colours by grade and shapes by type (static text, no data)."""
-    grades = "".join(f'<span class="key"><i style="color:{c}">●</i> grade {g}</span>' for g, c in GRADE_COLOURS.items())
-    grades += f'<span class="key"><i style="color:{UNGRADED_COLOUR}">●</i> not graded</span>'
-    shapes = "".join(f'<span class="key"><i>{symbol}</i> {label}</span>'
-                     for label, (_, symbol) in SHAPES.items() if label not in ("Phone", "Email"))
-    return (f'<div class="legend">{grades}<br>{shapes.replace("> Address<", "> Address / Phone / Email<")}'
-            f'<span class="key"><i>{MORE_SHAPE[1]}</i> N more (capped)</span></div>')
+    """The legend as HTML (static text, no data)."""
+    def key(symbol: str, colour: str, text: str) -> str:
+        style = f' style="color:{colour}"' if colour else ""
+        return f'<span class="key"><i{style}>{symbol}</i> {html.escape(text)}</span>'
+
+    rows = ("".join(key(*k) for k in row) for row in legend_rows())
+    return f'<div class="legend">{"<br>".join(rows)}</div>'
 
 
 _PAGE = """<!DOCTYPE html>
@@ -318,19 +392,11 @@ def network_html(subgraph: Subgraph, *, role: str, focus: str | None = None,
     """
     if not _HEIGHT.match(height):
         raise ConfigError(f"height {height!r}: use a CSS length such as 640px or 80vh")
-    if max_neighbours < 1:
-        raise ConfigError(f"max_neighbours {max_neighbours}: use 1 or more")
-    view = cap_neighbours(subgraph, focus, max_neighbours, grades)
-    net = _build(view, role, grades, height)
+    drawing = network_drawing(subgraph, role=role, focus=focus, grades=grades, max_neighbours=max_neighbours)
     js, css = _assets()
-    name = f"{describe(view.focus) or view.focus.label} ({shown_key(view.focus, role)})"
-    summary = f"{len(view.nodes)} nodes, {len(view.relationships)} relationships"
-    if view.hidden:
-        summary += f"; {view.hidden} more neighbours aggregated"
-    heading = f"<h1>Network of {html.escape(name)}</h1>" if standalone else ""
+    heading = f"<h1>Network of {html.escape(drawing.name)}</h1>" if standalone else ""
     return _PAGE.format(
-        title=html.escape(f"credgraph: {name}"), css=css, js=js, height=height, heading=heading,
-        legend=legend_html(), summary=html.escape(summary + ". Click a node for its details."),
-        nodes=_script_json(net.nodes), edges=_script_json(net.edges),
-        options=_script_json(_options(len(view.nodes) + len(view.more) > PHYSICS_LIMIT)),
+        title=html.escape(f"credgraph: {drawing.name}"), css=css, js=js, height=height, heading=heading,
+        legend=legend_html(), summary=html.escape(drawing.summary + ". Click a node for its details."),
+        nodes=_script_json(drawing.nodes), edges=_script_json(drawing.edges), options=_script_json(drawing.options),
     )

@@ -20,7 +20,7 @@ import streamlit as st
 
 from credgraph.dashboard.clusters import Community, communities
 from credgraph.dashboard.explorer import explorer_subgraph, union_neighbourhood
-from credgraph.dashboard.network_html import network_html
+from credgraph.dashboard.network_html import Drawing, network_drawing, network_html
 from credgraph.dashboard.risk_view import risk_model
 from credgraph.dashboard.subjects import Profile, load_profile, record_view
 from credgraph.analytics.risk import RiskScores
@@ -90,11 +90,12 @@ def cached_explorer(db: str, centre: str, depth: int, expanded: tuple[str, ...],
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
-def explorer_html(db: str, centre: str, depth: int, expanded: tuple[str, ...], rel_types: tuple[str, ...] | None,
-                  as_of: dt.date | None, role: str, max_neighbours: int) -> str:
-    """The explorer's network page for ``role``."""
+def explorer_drawing(db: str, centre: str, depth: int, expanded: tuple[str, ...], rel_types: tuple[str, ...] | None,
+                     as_of: dt.date | None, role: str, max_neighbours: int,
+                     raised: tuple[tuple[str, int], ...] = ()) -> Drawing:
+    """The explorer's drawing for ``role``, ``raised`` giving some nodes a cap of their own."""
     sub = cached_explorer(db, centre, depth, expanded, rel_types, as_of)
-    return network_html(sub, role=role, focus=centre, max_neighbours=max_neighbours)
+    return network_drawing(sub, role=role, focus=centre, max_neighbours=max_neighbours, raised=dict(raised))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
@@ -134,6 +135,7 @@ def open_subject(key: str) -> None:
     st.session_state["subject"] = key
     st.session_state["net_centre"] = key
     st.session_state["net_expanded"] = []
+    st.session_state["net_raised"] = {}
     st.session_state["goto"] = "Subject"
     with WRITE_LOCK:
         record_view(store(), user(), key, {"role": role()})

@@ -120,6 +120,27 @@ def network_frame(page: Page) -> Frame:
     return frame
 
 
+def settled_network(page: Page) -> Frame:
+    """The drawing's frame once its layout has stopped moving (nodes stay where they are drawn)."""
+    frame = network_frame(page)
+    frame.wait_for_function("() => window.credgraphSettled === true", timeout=WAIT_MS)
+    return frame
+
+
+def node_point(frame: Frame, node_id: str) -> dict[str, float]:
+    """Where the node ``node_id`` is drawn, in pixels from the drawing's top left corner."""
+    point = frame.evaluate("""(id) => {
+        const network = window.credgraphNetwork;
+        return network.canvasToDOM(network.getPositions([id])[id]);
+    }""", node_id)
+    return {"x": float(point["x"]), "y": float(point["y"])}
+
+
+def node_title(frame: Frame, node_id: str) -> str:
+    """The tooltip of the node ``node_id`` (what the role may see of it)."""
+    return str(frame.evaluate("(id) => window.credgraphNetwork.body.data.nodes.get(id).title", node_id))
+
+
 def pick_option(page: Page, label: str, index: int) -> None:
     """Choose the ``index``-th option of the select box labelled ``label``."""
     box = page.get_by_role("combobox", name=label)

@@ -20,9 +20,12 @@ from tests.browser_flows import (
     dashboard_server,
     go_to,
     network_frame,
+    node_point,
+    node_title,
     pick_option,
     prepare_demo,
     search_and_open,
+    settled_network,
     sign_in,
 )
 
@@ -75,6 +78,45 @@ def test_sign_in_search_open_a_subject_and_expand_its_network(url: str, page: Pa
     after = network_frame(page).evaluate("() => window.credgraphNetwork.body.data.nodes.length")
     assert after >= before
     page.screenshot(path=shots / "browser-network.png")
+
+
+def test_clicking_a_node_recentres_the_network_on_it(url: str, page: Page, shots: Path) -> None:
+    sign_in(page, url, "vera")
+    search_and_open(page, "贸易")
+    frame = settled_network(page)
+    name = node_title(frame, "n1").split("\n")[0].split(": ", 1)[1]
+    assert not page.get_by_text(f"Centred on {name}").is_visible()
+    frame.locator("#network canvas").click(position=node_point(frame, "n1"))
+    expect(page.get_by_text(f"Centred on {name}")).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=shots / "browser-network-focus.png")
+
+
+def test_double_clicking_a_node_expands_it(url: str, page: Page) -> None:
+    sign_in(page, url, "vera")
+    search_and_open(page, "贸易")
+    frame = settled_network(page)
+    centre = page.get_by_text("Centred on").inner_text().split(":")[0]
+    frame.locator("#network canvas").dblclick(position=node_point(frame, "n1"))
+    expect(page.get_by_text("expanded: 1")).to_be_visible(timeout=WAIT_MS)
+    assert page.get_by_text("Centred on").inner_text().startswith(centre)
+
+
+def test_clicking_n_more_shows_more_of_those_neighbours(url: str, page: Page) -> None:
+    sign_in(page, url, "vera")
+    search_and_open(page, "贸易")
+    network_frame(page)
+    page.get_by_label("Max neighbours").fill("5")
+    page.get_by_label("Max neighbours").press("Enter")
+    expect(page.get_by_text("more neighbours aggregated")).to_be_visible(timeout=WAIT_MS)
+    frame = settled_network(page)
+    frame.wait_for_function("() => window.credgraphSettled && window.credgraphNetwork.body.data.nodes.getIds()"
+                            ".some(id => id.endsWith('-more'))", timeout=WAIT_MS)
+    centre = page.get_by_text("Centred on").inner_text().split(":")[0]
+    more = frame.evaluate("() => window.credgraphNetwork.body.data.nodes.getIds().find(id => id.endsWith('-more'))")
+    before = frame.evaluate("() => window.credgraphNetwork.body.data.nodes.length")
+    frame.locator("#network canvas").click(position=node_point(frame, more))
+    frame.wait_for_function("(n) => window.credgraphNetwork.body.data.nodes.length > n", arg=before, timeout=WAIT_MS)
+    assert page.get_by_text("Centred on").inner_text().startswith(centre)
 
 
 def test_viewer_sees_masked_person_ids_in_the_browser(url: str, page: Page) -> None:

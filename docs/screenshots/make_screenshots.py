@@ -24,8 +24,8 @@ from tests.browser_flows import (  # noqa: E402  (the repository root must be on
     WAIT_MS,
     dashboard_server,
     go_to,
-    network_frame,
     prepare_demo,
+    settled_network,
     sign_in,
 )
 
@@ -90,7 +90,7 @@ def main() -> None:
         page.get_by_role("button", name="Open subject").click()
         expect(page.get_by_role("tab", name="Network")).to_be_visible(timeout=WAIT_MS)
         shoot(page, args.out, "04-subject-profile")
-        network_frame(page)
+        settled_network(page)
         shoot(page, args.out, "05-subject-network")
         page.get_by_role("tab", name="Risk explanation").click()
         expect(page.get_by_text("Strongest paths (source first)")).to_be_visible(timeout=WAIT_MS)
