@@ -6,10 +6,10 @@
 For a random sample of firms and persons it times:
 
 - **page, cold**: a full Streamlit run of the Subject page (``AppTest``: profile,
-  beneficial owners, findings, the depth-2 network drawn by pyvis) for a subject
+  beneficial owners, findings, the depth-2 network drawn by the network component) for a subject
   not opened before; the store is already open (``st.cache_resource``);
 - **page, warm**: the same page again (``st.cache_data`` hits);
-- **logic**: ``load_profile`` + ``explorer_subgraph`` (depth 2) + ``network_html``
+- **logic**: ``load_profile`` + ``explorer_subgraph`` (depth 2) + ``network_drawing``
   without Streamlit;
 - once, the in-memory risk model behind the "Explain the score" button, and one
   explanation per subject with it.
@@ -74,7 +74,7 @@ def open_page(key: str) -> float:
     t0 = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - t0
-    if at.exception or not at.get("iframe"):
+    if at.exception or not at.get("component_instance"):
         raise RuntimeError(f"the page of {key} failed: {at.exception}")
     return seconds
 
@@ -82,7 +82,7 @@ def open_page(key: str) -> float:
 def logic(db: Path, keys: list[str], as_of: dt.date) -> list[float]:
     """Seconds of the page's library calls per subject, without Streamlit."""
     from credgraph.dashboard.explorer import explorer_subgraph
-    from credgraph.dashboard.network_html import network_html
+    from credgraph.dashboard.network_html import network_drawing
     from credgraph.dashboard.subjects import load_profile
     from credgraph.graph.store import open_store
 
@@ -91,7 +91,7 @@ def logic(db: Path, keys: list[str], as_of: dt.date) -> list[float]:
         for key in keys:
             t0 = time.perf_counter()
             load_profile(store, key, "investigator", as_of)
-            network_html(explorer_subgraph(store, key, 2, as_of=as_of), role="investigator", focus=key)
+            network_drawing(explorer_subgraph(store, key, 2, as_of=as_of), role="investigator", focus=key)
             times.append(time.perf_counter() - t0)
     return times
 
