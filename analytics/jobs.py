@@ -10,6 +10,8 @@ appends an audit event.
 >>> summary = run_all_analyses(store, dt.date(2024, 6, 30), user="doc")
 >>> summary.subjects, summary.grades
 (0, {'A': 0, 'B': 0, 'C': 0, 'D': 0})
+>>> summary.findings["bid_rigging"]
+0
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 from credgraph.analytics.common import as_date, paused_gc, resolve_as_of
 from credgraph.analytics.config import AnalyticsConfig, load_config
 from credgraph.analytics.control import UboResult, beneficial_owners
+from credgraph.analytics.detection import run_detection
 from credgraph.analytics.metrics import GraphMetrics, graph_metrics
 from credgraph.analytics.risk import RiskScores, risk_scores
 from credgraph.graph.errors import NotFoundError
@@ -142,6 +145,8 @@ class AnalysisSummary:
     communities: int
     largest_group: int
     seconds: dict[str, float]
+    detect_run_id: str = ""
+    findings: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (the date as ISO text)."""
@@ -162,7 +167,7 @@ def _riskiest(scores: RiskScores, top: int) -> list[dict[str, Any]]:
 
 def run_all_analyses(store: GraphStore, as_of: dt.date | None = None, config: AnalyticsConfig | None = None,
                      user: str = "", top: int = 10) -> AnalysisSummary:
-    """Risk and metrics over the whole store; the summary ``credgraph demo`` prints.
+    """Risk, metrics and the six detectors over the whole store; the summary ``credgraph demo`` prints.
 
     Parameters
     ----------
@@ -181,7 +186,8 @@ def run_all_analyses(store: GraphStore, as_of: dt.date | None = None, config: An
     -------
     AnalysisSummary
         Run ids, subjects per grade, the ``top`` riskiest subjects (with name
-        and top paths), group and community counts, seconds per step.
+        and top paths), group and community counts, findings per detector,
+        seconds per step.
 
     Examples
     --------
@@ -191,13 +197,16 @@ def run_all_analyses(store: GraphStore, as_of: dt.date | None = None, config: An
     day = resolve_as_of(as_of)
     risk = run_risk(store, day, cfg, user)
     metrics = run_metrics(store, day, cfg, user)
+    detection = run_detection(store, as_of=day, user=user)
     counts = metrics.metrics.group_counts()
     return AnalysisSummary(
         as_of=day, risk_run_id=risk.run_id, metrics_run_id=metrics.run_id,
         subjects=len(risk.scores.positions), grades=risk.scores.grade_counts(),
         riskiest=_riskiest(risk.scores, top), groups=counts["groups"], communities=counts["communities"],
         largest_group=counts["largest_group"],
-        seconds={**{f"risk_{k}": round(v, 3) for k, v in risk.seconds.items()}, "metrics": round(metrics.seconds, 3)},
+        seconds={**{f"risk_{k}": round(v, 3) for k, v in risk.seconds.items()}, "metrics": round(metrics.seconds, 3),
+                 "detect": round(sum(detection.seconds.values()), 3)},
+        detect_run_id=detection.run_id, findings=detection.counts(),
     )
 
 

@@ -40,6 +40,13 @@ def _analysis_table(summary: AnalysisSummary) -> Table:
     return table
 
 
+def _findings_table(summary: AnalysisSummary) -> Table:
+    table = Table("detector", "findings", title=Text(f"findings as of {summary.as_of}"))
+    for name, count in summary.findings.items():
+        add_row(table, name, f"{count:,}")
+    return table
+
+
 def _as_of(data: Path) -> dt.date:
     """The reference date the generator planted its patterns for."""
     truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
@@ -55,8 +62,9 @@ def demo(
 
     Writes the S sample (about 2,000 firms) into --data, loads it into the
     store (the embedded ./credgraph.db by default), runs risk propagation,
-    grades and graph metrics as of the sample's reference date, and prints the
-    riskiest subjects and how to open the dashboard.
+    grades, graph metrics and the six pattern detectors as of the sample's
+    reference date, and prints the riskiest subjects, the findings per
+    detector and how to open the dashboard.
 
     Example: credgraph demo
     """
@@ -69,16 +77,21 @@ def demo(
         out.print(load_table(report))
         if report.exit_code != EXIT_OK:
             raise typer.Exit(report.exit_code)
-        err.print("running risk propagation, grades and graph metrics ...")
+        err.print("running risk propagation, grades, graph metrics and the pattern detectors ...")
         summary = run_all_analyses(store, _as_of(data), user=current_user())
-        store.audit(current_user(), "demo", str(data), {"load_id": report.load_id, "risk_run": summary.risk_run_id})
+        runs = {"risk_run": summary.risk_run_id, "detect_run": summary.detect_run_id}
+        store.audit(current_user(), "demo", str(data), {"load_id": report.load_id, **runs})
         out.print(_counts_table(store.counts()))
         location = store.location
     out.print(_analysis_table(summary))
+    out.print(_findings_table(summary))
     out.print(Text(
         f"{summary.groups:,} connected groups (largest {summary.largest_group:,} nodes), "
         f"{summary.communities:,} communities. Done in {time.perf_counter() - started:.0f} s."
     ), soft_wrap=True)
     out.print(Text(f"Explore: credgraph search 贸易 --db {location}  |  credgraph show <id> --db {location} --depth 2"),
+              soft_wrap=True)
+    out.print(Text(f"Findings (run {summary.detect_run_id}): credgraph detect --db {location} "
+                   f"--as-of {summary.as_of} --out findings.jsonl"),
               soft_wrap=True)
     out.print(Text(f"Dashboard: credgraph dashboard --db {location}"), soft_wrap=True)

@@ -1,8 +1,4 @@
-"""`credgraph detect`: run the pattern detectors.
-
-Placeholder until its implementation lands: it stops with a one-line message
-and exit code 1 instead of pretending to work.
-"""
+"""``credgraph detect``: a thin shell over ``credgraph.analytics.detection``."""
 
 from __future__ import annotations
 
@@ -10,26 +6,64 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
-from credgraph.cli.options import AsOf, Db
-from credgraph.graph.errors import CredgraphError
+from credgraph.analytics.detection import (
+    DETECTORS,
+    DetectionResult,
+    check_detectors,
+    run_detection,
+    write_findings_jsonl,
+)
+from credgraph.analytics.detectors.settings import load_settings
+from credgraph.cli.explore_commands import current_user
+from credgraph.cli.options import AsOf, Db, parse_as_of
+from credgraph.cli.output import add_row, err, out as console
+from credgraph.graph.store import open_store
 
 
-class NotAvailableError(CredgraphError):
-    """A contract command whose implementation is not in this version yet."""
+def findings_table(result: DetectionResult) -> Table:
+    """Detector, findings, seconds: one row per detector that ran."""
+    table = Table("detector", "findings", "seconds",
+                  title=Text(f"findings as of {result.as_of.isoformat()} ({result.engine} engine)"))
+    for name, count in result.counts().items():
+        add_row(table, name, f"{count:,}", f"{result.seconds.get(name, 0.0):.2f}")
+    return table
 
 
 def detect(
     out: Annotated[Path, typer.Option("--out", help="Findings file (JSON lines).")],
     db: Db = None,
-    detector: Annotated[Optional[str], typer.Option("--detector", help="Run only this detector.")] = None,
+    detector: Annotated[Optional[list[str]], typer.Option(
+        "--detector", help=f"Run only this detector (repeat for several): {', '.join(DETECTORS)}.")] = None,
     as_of: AsOf = None,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", metavar="FILE.toml", help="Thresholds overriding the defaults (see docs/detectors.md).")] = None,
 ) -> None:
     """Run the pattern detectors and write their findings.
 
+    Finds re-registrations of black-listed principals, shell clusters,
+    bribery associations, bid rigging, guarantee circles and circular
+    ownership as of --as-of (today by default): Cypher queries on Neo4j, the
+    Python engine on the embedded store, the same findings either way. Writes
+    one JSON object per line (finding_id, detector, subjects, score, as_of,
+    evidence), stores the findings under a run id, and prints a table of
+    findings and seconds per detector.
+
     Example: credgraph detect --as-of 2024-06-30 --out findings.jsonl
     """
-    raise NotAvailableError("`credgraph detect` is not implemented in this version of credgraph yet")
+    settings = load_settings(config)
+    day = parse_as_of(as_of)
+    names = check_detectors(detector)
+    with open_store(db) as store:
+        err.print(f"detecting in {store.location} ...")
+        result = run_detection(store, names, day, current_user(), settings=settings,
+                               progress=lambda name, done, total: err.print(f"  {name} done ({done}/{total})"))
+        written = write_findings_jsonl(result.findings, out)
+        store.audit(current_user(), "export_findings", str(out), {"run_id": result.run_id, "findings": written})
+    console.print(findings_table(result))
+    err.print(Text(f"Run {result.run_id}: wrote {written:,} findings to {out}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -27,18 +27,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from credgraph.analytics.detection import DETECTORS
 from credgraph.graph.errors import NotFoundError
 from credgraph.graph.records import Finding, Node, Relationship, Run
 from credgraph.graph.store import GraphStore
 
-CONTRACT_DETECTORS = (
-    "reregistration",
-    "shell_cluster",
-    "bribery_association",
-    "bid_rigging",
-    "guarantee_circle",
-    "circular_ownership",
-)
 FINDING_DEPTH = 1
 
 
@@ -165,7 +158,7 @@ def _selected_findings(store: GraphStore, selection: Selection) -> tuple[Run | N
     findings = store.findings(run_id=run.run_id, detector=selection.value)
     if findings:
         return run, sorted(findings, key=lambda f: f.finding_id)
-    known = sorted({*CONTRACT_DETECTORS, *(f.detector for f in store.findings(run_id=run.run_id))})
+    known = sorted({*DETECTORS, *(f.detector for f in store.findings(run_id=run.run_id))})
     if selection.value not in known:
         raise NotFoundError(f"unknown detector {selection.value!r}: use one of {', '.join(known)}")
     raise NotFoundError(f"detector {selection.value!r} has no findings in run {run.run_id}: nothing to export")

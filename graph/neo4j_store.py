@@ -229,6 +229,13 @@ class Neo4jStore(GraphStore):
             except (ClientError, Neo4jError) as exc:
                 raise StoreError(f"Neo4j at {self.uri} refused a write: {exc.message}") from None
 
+    def query(self, text: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one read-only statement of the Cypher library with its parameters; records as dicts."""
+        try:
+            return [record.data() for record in self._read(text, **dict(params or {}))]
+        except (ClientError, Neo4jError) as exc:
+            raise StoreError(f"Neo4j at {self.uri} refused a query: {exc.message}") from None
+
     def ensure_schema(self) -> None:
         text = (cypher_dir() / "schema.cypher").read_text(encoding="utf-8")
         for statement in cypher_statements(text):
