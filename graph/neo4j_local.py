@@ -92,6 +92,11 @@ def scratch_home() -> Path:
     return Path(configured) if configured else Path.home() / ".local" / "share" / "credgraph" / "neo4j-test"
 
 
+def new_password() -> str:
+    """A random password that never starts with ``-`` (Neo4j's admin tool would read it as an option)."""
+    return "cg" + secrets.token_urlsafe(18)
+
+
 def _password(home: Path) -> str:
     """``$NEO4J_PASSWORD`` for the default home, else the password generated on first start."""
     configured = os.environ.get("NEO4J_PASSWORD")
@@ -100,7 +105,7 @@ def _password(home: Path) -> str:
     path = home / "password"
     if not path.exists():
         home.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(18) + "\n", encoding="utf-8")
+        path.write_text(new_password() + "\n", encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
 

@@ -69,3 +69,8 @@ def test_data_survives_a_restart(neo4j_store: Neo4jStore) -> None:
     assert server.port == TEST_NEO4J_PORT
     with Neo4jStore(server.uri, "neo4j", server.password) as again:
         assert again.counts() == counts
+
+
+def test_generated_passwords_never_look_like_an_option() -> None:
+    # token_urlsafe starts with "-" one time in 64; Neo4j's set-initial-password then fails.
+    assert not any(neo4j_local.new_password().startswith("-") for _ in range(1000))
