@@ -122,14 +122,15 @@ class AnalyticsConfig:
     digest: str
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str = "--config") -> dict[str, Any]:
+    """The TOML file at ``path``; a missing or malformed file is a one-line ``ConfigError`` naming ``what``."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"--config {path}: no such file") from None
+        raise ConfigError(f"{what} {path}: no such file") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"--config {path}: not valid TOML ({exc})") from None
+        raise ConfigError(f"{what} {path}: not valid TOML ({exc})") from None
 
 
 def _merge(base: dict[str, Any], override: Mapping[str, Any], where: str = "") -> dict[str, Any]:
@@ -308,7 +309,7 @@ def load_config(path: Path | str | None = None) -> AnalyticsConfig:
     ...     load_config(path).grades.thresholds
     (10.0, 30.0, 50.0)
     """
-    data = _read(DEFAULT_PATH)
+    data = read_toml(DEFAULT_PATH)
     if path is None:
         return build_config(data)
-    return build_config(_merge(data, _read(Path(path))), source=str(path))
+    return build_config(_merge(data, read_toml(Path(path))), source=str(path))

@@ -23,16 +23,6 @@ def current_user() -> str:
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def describe(node: Node) -> str:
-    """What a node is, in a few words: its name, or a summary of a record."""
-    p = node.props
-    if node.label == "Penalty":
-        return f"{p.get('category')} {p.get('kind')} {p.get('decision_date')} ({p.get('status', 'effective')})"
-    if node.label == "ListEntry":
-        until = f" until {p['removed_date']}" if p.get("removed_date") else ""
-        return f"{p.get('list')} from {p.get('listed_date')}{until}"
-    return node.name or ""
-
 
 def _node_json(node: Node) -> dict[str, Any]:
     return {"label": node.label, "key": node.key, "props": dict(node.props), "scores": dict(node.scores)}
@@ -105,7 +95,7 @@ def show(
         return
     nodes = Table("depth", "label", "key", "name or record", title=f"{len(sub.nodes)} nodes")
     for node in sorted(sub.nodes, key=lambda n: (sub.depth.get(n.key, 0), n.label, n.key)):
-        add_row(nodes, sub.depth.get(node.key), node.label, node.key, describe(node))
+        add_row(nodes, sub.depth.get(node.key), node.label, node.key, node.summary())
     rels = Table("from", "type", "to", "details", title=f"{len(sub.relationships)} relationships")
     for rel in sub.relationships:
         details = ", ".join(f"{k}={v}" for k, v in rel.props.items())

@@ -55,20 +55,12 @@ def record_subject(node: Node, role: str) -> str:
 
 
 def describe(node: Node) -> str:
-    """A node in a few words: its name, or a summary of a record.
+    """A node in a few words: its name, a summary of a record, or the key of a contact point.
 
     >>> describe(Node("ListEntry", "LE1", {"list": "dishonest_debtor", "listed_date": dt.date(2019, 5, 1)}))
     'dishonest_debtor from 2019-05-01'
     """
-    p = node.props
-    if node.label == "Penalty":
-        return f"{p.get('category')} {p.get('kind')} {p.get('decision_date')} ({p.get('status') or 'effective'})"
-    if node.label == "ListEntry":
-        until = f" until {p['removed_date']}" if p.get("removed_date") else ""
-        return f"{p.get('list')} from {p.get('listed_date')}{until}"
-    if node.name:
-        return str(node.name)
-    return "" if node.label in SUBJECT_LABELS else node.key
+    return node.summary() or ("" if node.label in SUBJECT_LABELS else node.key)
 
 
 def node_caption(node: Node, role: str) -> str:

@@ -69,6 +69,20 @@ class Node:
         """The display name, where the label has one."""
         return self.props.get("name")
 
+    def summary(self) -> str:
+        """The node in a few words: its name, or a summary of a record ('' when it has neither).
+
+        >>> Node("ListEntry", "LE1", {"list": "dishonest_debtor", "listed_date": "2019-05-01"}).summary()
+        'dishonest_debtor from 2019-05-01'
+        """
+        p = self.props
+        if self.label == "Penalty":
+            return f"{p.get('category')} {p.get('kind')} {p.get('decision_date')} ({p.get('status') or 'effective'})"
+        if self.label == "ListEntry":
+            until = f" until {p['removed_date']}" if p.get("removed_date") else ""
+            return f"{p.get('list')} from {p.get('listed_date')}{until}"
+        return str(self.name or "")
+
 
 @dataclass(frozen=True)
 class Relationship:

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from credgraph.analytics.config import read_toml
 from credgraph.graph.errors import ConfigError
 from credgraph.graph.model import MODEL
 
@@ -28,13 +28,7 @@ LISTS = MODEL.enums["list_name"].values
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"detector settings {path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"detector settings {path}: not valid TOML ({exc})") from None
+    return read_toml(path, "detector settings")
 
 
 def _check(section: str, key: str, default: Any, value: Any) -> Any:
