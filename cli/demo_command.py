@@ -94,4 +94,4 @@ def demo(
     out.print(Text(f"Findings (run {summary.detect_run_id}): credgraph detect --db {location} "
                    f"--as-of {summary.as_of} --out findings.jsonl"),
               soft_wrap=True)
-    out.print(Text(f"Dashboard: credgraph dashboard --db {location}"), soft_wrap=True)
+    out.print(Text(f"Dashboard: credgraph users add NAME --role analyst, then credgraph dashboard --db {location}"), soft_wrap=True)
