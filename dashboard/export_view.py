@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from credgraph.dashboard.jobs_view import require
+from credgraph.graph.access import require
 from credgraph.graph.errors import ConfigError
 from credgraph.graph.store import GraphStore
 

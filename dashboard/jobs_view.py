@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credgraph.analytics.jobs import run_metrics, run_risk
-from credgraph.graph.access import allows
-from credgraph.graph.errors import AccessDeniedError, ConfigError
+from credgraph.graph.access import require
+from credgraph.graph.errors import ConfigError
 from credgraph.graph.store import open_store
 
 Progress = Callable[[str, int, int], None]
@@ -46,12 +46,6 @@ def detector_names() -> list[str]:
     from credgraph.analytics.detection import DETECTORS
 
     return sorted(DETECTORS)
-
-
-def require(role: str, right: str, what: str) -> None:
-    """An ``AccessDeniedError`` unless ``role`` has ``right``."""
-    if not allows(role, right):
-        raise AccessDeniedError(f"{what} needs the {right.replace('_', ' ')} right, which the {role} role does not have")
 
 
 def run_job(db: str, job: str, role: str, user: str, as_of: dt.date | None = None,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from credgraph.graph.errors import ConfigError
+from credgraph.graph.errors import AccessDeniedError, ConfigError
 
 ROLES: Final = ("viewer", "investigator", "analyst", "admin")
 RIGHTS: Final = {
@@ -47,6 +47,18 @@ def allows(role: str, right: str) -> bool:
     if right not in RIGHTS:
         raise ConfigError(f"unknown right {right!r}: use one of {', '.join(RIGHTS)}")
     return ROLES.index(check_role(role)) >= ROLES.index(RIGHTS[right])
+
+
+def require(role: str, right: str, what: str) -> None:
+    """An ``AccessDeniedError`` naming ``what`` unless ``role`` has ``right``.
+
+    >>> require("viewer", "run_jobs", "running risk")
+    Traceback (most recent call last):
+    ...
+    credgraph.graph.errors.AccessDeniedError: running risk needs the run jobs right, which the viewer role does not have
+    """
+    if not allows(role, right):
+        raise AccessDeniedError(f"{what} needs the {right.replace('_', ' ')} right, which the {role} role does not have")
 
 
 def may_see_person_ids(role: str) -> bool:
