@@ -23,6 +23,7 @@ from credgraph.cli import (
     generate_command,
     load_command,
     neo4j_commands,
+    resolve_commands,
     users_command,
 )
 from credgraph.cli.output import err
@@ -48,6 +49,7 @@ detect_command.register(app)
 export_command.register(app)
 dashboard_command.register(app)
 explore_commands.register(app)
+resolve_commands.register(app)
 app.add_typer(neo4j_commands.app, name="neo4j")
 app.add_typer(users_command.app, name="users")
 

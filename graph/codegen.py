@@ -43,6 +43,11 @@ def schema_cypher(model: Model = MODEL) -> str:
             lines.append(
                 f"CREATE TEXT INDEX {_snake(label)}_{field}_text IF NOT EXISTS FOR (n:{label}) ON (n.{field});"
             )
+    for rel_type in model.relationships:
+        lines.append(
+            f"CREATE INDEX {rel_type.lower()}_via_mention IF NOT EXISTS "
+            f"FOR ()-[r:{rel_type}]-() ON (r.via_mention);"
+        )
     lines.append("CREATE INDEX finding_run IF NOT EXISTS FOR (n:Finding) ON (n.run_id, n.detector);")
     lines.append("CREATE INDEX audit_event_seq IF NOT EXISTS FOR (n:AuditEvent) ON (n.seq);")
     return "\n".join(lines) + "\n"
@@ -106,7 +111,12 @@ def schema_markdown(model: Model = MODEL) -> str:
     out += ["", "## Vocabularies", "", "| type | values |", "|---|---|"]
     for name, enum in model.enums.items():
         out.append(f"| {name} | {', '.join(f'`{v}`' for v in enum.values)} |")
-    for title, props in [("Scores (written back by analytics)", model.scores), ("Provenance", model.provenance)]:
+    sections = [
+        ("Scores (written back by analytics)", model.scores),
+        ("Link properties (on relationships made by resolving a mention)", model.link_properties),
+        ("Provenance", model.provenance),
+    ]
+    for title, props in sections:
         out += ["", f"## {title}", "", "| property | type | notes | meaning |", "|---|---|---|---|"]
         out += _property_rows(props)
     return "\n".join(out) + "\n"

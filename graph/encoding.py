@@ -93,7 +93,11 @@ def _end_label(given: str | None, allowed: tuple[str, ...], rel: str, end: str) 
 def relationship_key(rel_type: RelationshipType, props: Mapping[str, Any]) -> str:
     """The ``rkey`` that tells apart relationships of one type between one pair."""
     parts = [props.get(name) for name in rel_type.key]
-    return "|".join("" if value is None else str(value) for value in parts) if parts else ""
+    rkey = "|".join("" if value is None else str(value) for value in parts) if parts else ""
+    # A relationship made by resolving a mention is that mention's own: it never
+    # merges with a keyed one between the same ends, and goes when the link goes.
+    via = props.get("via_mention")
+    return f"{rkey}#{via}" if via else rkey
 
 
 def encode_relationship(rel_type: RelationshipType, row: RelRow) -> EncodedRel:

@@ -77,6 +77,7 @@ class Model:
     scores: Mapping[str, Property]
     provenance: Mapping[str, Property]
     enums: Mapping[str, PropertyType] = field(default_factory=dict)
+    link_properties: Mapping[str, Property] = field(default_factory=dict)
 
     def node(self, label: str) -> NodeType:
         """The node type called ``label``; ``ModelError`` if there is none."""
@@ -172,6 +173,7 @@ def build_model(declaration: Mapping[str, Any]) -> Model:
         scores=_properties(declaration.get("scores", {}), types),
         provenance=_properties(declaration.get("provenance", {}), types),
         enums=enums,
+        link_properties=_properties(declaration.get("link_properties", {}), types),
     )
     _check(model)
     return model

@@ -299,6 +299,23 @@ class Neo4jStore(GraphStore):
         result = self.upsert_relationships(rel_type, rows, origin)
         return WriteResult(result.written + deleted, result.unchanged)
 
+    def replace_linked(
+        self, mention_ids: Iterable[str], rows: Mapping[str, Sequence[RelRow]], origin: Origin,
+        rel_types: Sequence[str] | None = None,
+    ) -> WriteResult:
+        ids = list(dict.fromkeys(mention_ids))
+        deleted = 0
+        for rel_type in self.model.check_rel_types(rel_types) or tuple(self.model.relationships):
+            query = (f"UNWIND $ids AS id MATCH ()-[r:{rel_type} {{via_mention: id}}]->() "
+                     "DELETE r RETURN count(r) AS deleted")
+            for i in range(0, len(ids), self.batch_size):
+                batch = ids[i : i + self.batch_size]
+                deleted += self._write_tx(lambda tx: tx.run(query, ids=batch).single(strict=True))["deleted"]
+        result = WriteResult()
+        for rel_type, batch_rows in rows.items():
+            result = result + self.upsert_relationships(rel_type, batch_rows, origin)
+        return WriteResult(result.written + deleted, result.unchanged)
+
     def _write_batch(self, query: str, batch: list[dict[str, Any]], origin: Origin) -> Any:
         """One batch in one transaction: the unit Neo4j's memory limits allow."""
         params = {"rows": batch, "loadId": origin.load_id, "sourceFile": origin.source_file,
@@ -406,6 +423,44 @@ class Neo4jStore(GraphStore):
                     rels.append(self._relationship(r["r"], r["src_label"], r["src"], dst_label, r["dst"]))
             rels.sort(key=lambda x: (x.src, x.src_label, x.dst, x.dst_label, x.rkey))
             yield from rels
+
+    def node_table(self, label: str, fields: Sequence[str]) -> dict[str, list[Any]]:
+        node_type = self.model.node(label)
+        for name in fields:
+            _check_name(name)
+        returns = "".join(f", n.`{name}` AS `{name}`" for name in fields)
+        query = (f"MATCH (n:{label}) RETURN n.{node_type.key} AS key, n.source_file AS source_file, "
+                 f"n.source_line AS source_line{returns} ORDER BY key")
+        names = ("key", "source_file", "source_line", *fields)
+        table: dict[str, list[Any]] = {c: [] for c in names}
+        with self._driver.session(database=self.database, default_access_mode="READ") as session:
+            for record in session.run(query):
+                for name in names:
+                    table[name].append(_plain(record[name]))
+        return table
+
+    def relationship_table(
+        self, rel_types: Sequence[str], fields: Sequence[str] = (), linked: bool | None = None
+    ) -> dict[str, list[Any]]:
+        for name in fields:
+            _check_name(name)
+        names = ("type", "src_label", "src", "dst_label", "dst", "rkey", "digest", *fields)
+        table: dict[str, list[Any]] = {c: [] for c in names}
+        where = {None: "", True: " WHERE r.via_mention IS NOT NULL", False: " WHERE r.via_mention IS NULL"}[linked]
+        for rel_type in self.model.check_rel_types(rel_types) or ():
+            rel = self.model.relationships[rel_type]
+            src_label = (f"'{rel.from_labels[0]}'" if len(rel.from_labels) == 1
+                         else "CASE " + " ".join(f"WHEN a:{l} THEN '{l}'" for l in rel.from_labels) + " END")
+            returns = "".join(f", r.`{name}` AS `{name}`" for name in fields)
+            query = (f"MATCH (a)-[r:{rel_type}]->(b){where} RETURN '{rel_type}' AS type, {src_label} AS src_label, "
+                     f"{self.cypher.key_expr('a', rel.from_labels)} AS src, '{rel.to_labels[0]}' AS dst_label, "
+                     f"{self.cypher.key_expr('b', rel.to_labels)} AS dst, r.rkey AS rkey, "
+                     f"r.content_hash AS digest{returns} ORDER BY src, dst, rkey")
+            with self._driver.session(database=self.database, default_access_mode="READ") as session:
+                for record in session.run(query):
+                    for name in names:
+                        table[name].append(_plain(record[name]))
+        return table
 
     def counts(self) -> dict[str, int]:
         out = {}
@@ -571,6 +626,20 @@ def cypher_statements(text: str) -> list[str]:
             current = []
     tail = "\n".join(current).strip()
     return [s for s in [*statements, tail] if s]
+
+
+def _check_name(name: str) -> None:
+    """Property names go into Cypher text: only plain identifiers are allowed."""
+    if not name.isidentifier() or not name.isascii():
+        raise ModelError(f"{name!r} is not a property name credgraph can query by")
+
+
+def _plain(value: Any) -> Any:
+    """A Neo4j value as the embedded store keeps it in JSON: temporal values as ISO text."""
+    to_native = getattr(value, "to_native", None)
+    if to_native is not None:
+        value = to_native()
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
 
 def _node_param(node: EncodedNode) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from credgraph.graph.encoding import (
+    content_hash,
     decode_props,
     node_in_force,
     encode_node,
@@ -60,6 +61,8 @@ CREATE TABLE IF NOT EXISTS edges (
 );
 CREATE INDEX IF NOT EXISTS edges_by_dst ON edges (dst, dst_label, type);
 CREATE INDEX IF NOT EXISTS edges_by_type ON edges (type);
+CREATE INDEX IF NOT EXISTS edges_by_via ON edges (json_extract(props, '$.via_mention'))
+    WHERE json_extract(props, '$.via_mention') IS NOT NULL;
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL,
     params TEXT NOT NULL, user TEXT NOT NULL
@@ -303,6 +306,30 @@ class SqliteStore(GraphStore):
             conn.execute("DELETE FROM temp.stage_edges")
         return f"{rel_type} rows name nodes not in the store: {', '.join(missing)}"
 
+    def replace_linked(
+        self, mention_ids: Iterable[str], rows: Mapping[str, Sequence[RelRow]], origin: Origin,
+        rel_types: Sequence[str] | None = None,
+    ) -> WriteResult:
+        types = self.model.check_rel_types(rel_types)
+        owners = [(key,) for key in mention_ids]
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM temp.stage_owners")
+            conn.executemany("INSERT OR IGNORE INTO temp.stage_owners VALUES (?)", owners)
+            before = conn.total_changes
+            sql = (
+                "DELETE FROM edges WHERE json_extract(props, '$.via_mention') IS NOT NULL "
+                "AND json_extract(props, '$.via_mention') IN (SELECT key FROM temp.stage_owners)"
+            )
+            if types is not None:
+                sql += f" AND type IN ({','.join('?' * len(types))})"
+            conn.execute(sql, types or ())
+            deleted = conn.total_changes - before
+            conn.execute("DELETE FROM temp.stage_owners")
+            result = WriteResult()
+            for rel_type, batch in rows.items():
+                result = result + self.upsert_relationships(rel_type, batch, origin)
+        return WriteResult(result.written + deleted, result.unchanged)
+
     def write_scores(self, label: str, scores: Mapping[str, Mapping[str, Any]], run_id: str) -> int:
         self.model.node(label)
         unknown = {name for values in scores.values() for name in values} - set(self.model.scores)
@@ -396,6 +423,42 @@ class SqliteStore(GraphStore):
         for row in self._conn.execute("SELECT type, count(*) FROM edges GROUP BY type"):
             out[row[0]] = row[1]
         return out
+
+    def node_table(self, label: str, fields: Sequence[str]) -> dict[str, list[Any]]:
+        self.model.node(label)
+        extracts = "".join(f", json_extract(props, ?) AS f{i}" for i in range(len(fields)))
+        rows = self._conn.execute(
+            f"SELECT key, source_file, source_line{extracts} FROM nodes WHERE label = ? ORDER BY key",
+            (*(f"$.{name}" for name in fields), label),
+        )
+        columns: list[list[Any]] = [[] for _ in range(3 + len(fields))]
+        for row in rows:
+            for column, value in zip(columns, row):
+                column.append(value)
+        return dict(zip(("key", "source_file", "source_line", *fields), columns))
+
+    def relationship_table(
+        self, rel_types: Sequence[str], fields: Sequence[str] = (), linked: bool | None = None
+    ) -> dict[str, list[Any]]:
+        types = self.model.check_rel_types(rel_types) or ()
+        names = ("type", "src_label", "src", "dst_label", "dst", "rkey", "digest", *fields)
+        columns: list[list[Any]] = [[] for _ in names]
+        if not types:
+            return dict(zip(names, columns))
+        extracts = "".join(f", json_extract(props, ?) AS f{i}" for i in range(len(fields)))
+        where = {None: "", True: " AND json_extract(props, '$.via_mention') IS NOT NULL",
+                 False: " AND json_extract(props, '$.via_mention') IS NULL"}[linked]
+        rows = self._conn.execute(
+            f"SELECT type, src_label, src, dst_label, dst, rkey, props{extracts} FROM edges "
+            f"WHERE type IN ({','.join('?' * len(types))}){where} ORDER BY type, src, dst, rkey",
+            (*(f"$.{name}" for name in fields), *types),
+        )
+        for row in rows:
+            values = list(row)
+            values[6] = content_hash(values[6])
+            for column, value in zip(columns, values):
+                column.append(value)
+        return dict(zip(names, columns))
 
     # -- neighbourhood ------------------------------------------------------
 

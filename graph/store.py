@@ -215,6 +215,66 @@ class GraphStore(ABC):
         sub = self.neighbourhood(key, depth, rel_types, as_of)
         return Projection.build(sub.nodes, sub.relationships)
 
+    # -- columns, for whole-store jobs ---------------------------------------
+
+    def node_table(self, label: str, fields: Sequence[str]) -> dict[str, list[Any]]:
+        """Columns ``key``, ``source_file``, ``source_line`` and ``fields`` of every node of ``label``.
+
+        Values are as the embedded store keeps them in JSON (dates as ISO
+        text); missing ones are ``None``. Jobs that need a few properties of
+        many nodes (resolution) read this instead of decoding whole nodes.
+        """
+        self.model.node(label)
+        table: dict[str, list[Any]] = {c: [] for c in ("key", "source_file", "source_line", *fields)}
+        declared = self.model.nodes[label].properties
+        for node in self.iter_nodes([label]):
+            table["key"].append(node.key)
+            table["source_file"].append(node.provenance.get("source_file"))
+            table["source_line"].append(node.provenance.get("source_line"))
+            for name in fields:
+                value = node.props.get(name)
+                prop = declared.get(name)
+                table[name].append(prop.type.to_json(value) if prop is not None and value is not None else value)
+        return table
+
+    def relationship_table(
+        self, rel_types: Sequence[str], fields: Sequence[str] = (), linked: bool | None = None
+    ) -> dict[str, list[Any]]:
+        """Columns ``type, src_label, src, dst_label, dst, rkey, digest`` and ``fields`` of relationships.
+
+        ``linked=True`` keeps only the relationships that resolution made
+        (``via_mention`` set), ``False`` only keyed ones, ``None`` all.
+        ``digest`` is the content hash of the stored properties, so a job can
+        tell whether a relationship it would write is already there.
+        """
+        from credgraph.graph.encoding import content_hash, props_json
+
+        columns = ("type", "src_label", "src", "dst_label", "dst", "rkey", "digest", *fields)
+        table: dict[str, list[Any]] = {c: [] for c in columns}
+        for rel in self.iter_relationships(self.model.check_rel_types(rel_types)):
+            if linked is not None and bool(rel.props.get("via_mention")) != linked:
+                continue
+            declared = self.model.relationships[rel.type].properties
+            stored = {k: (declared[k].type.to_json(v) if k in declared else v) for k, v in rel.props.items()}
+            for name, value in zip(columns[:6], (rel.type, rel.src_label, rel.src, rel.dst_label, rel.dst, rel.rkey)):
+                table[name].append(value)
+            table["digest"].append(content_hash(props_json(stored)))
+            for name in fields:
+                table[name].append(stored.get(name))
+        return table
+
+    @abstractmethod
+    def replace_linked(
+        self, mention_ids: Iterable[str], rows: Mapping[str, Sequence[RelRow]], origin: Origin,
+        rel_types: Sequence[str] | None = None,
+    ) -> WriteResult:
+        """Make ``rows`` (by relationship type) the only relationships these mentions made.
+
+        Deletes every relationship whose ``via_mention`` is one of
+        ``mention_ids`` (of ``rel_types``, all types by default), then upserts
+        ``rows``; in one transaction on the embedded store.
+        """
+
     # -- runs, findings, loads, audit ----------------------------------------
 
     @abstractmethod

@@ -165,6 +165,27 @@ def _clean_uscc(text: str) -> Cleaned:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
+def _clean_reg_no(text: str) -> Cleaned:
+    number = normalise_text(text).replace(" ", "")
+    problem = identifiers.reg_no_problem(number)
+    return Invalid(problem) if problem else number
+
+
+_ORG_CODE = re.compile(r"[0-9A-Z]{8}-?[0-9X]")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _clean_org_code(text: str) -> Cleaned:
+    # The shape only: the organisation code inside a USCC does not always
+    # follow GB 11714's check (individual businesses); the loader checks that a
+    # firm's org_code is the one inside its USCC.
+    code = normalise_text(text).upper().replace(" ", "")
+    if not _ORG_CODE.fullmatch(code):
+        return Invalid(f"organisation code must be 8 letters or digits and a check character, got {text!r}")
+    return code.replace("-", "")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def _clean_person_id(text: str) -> Cleaned:
     # The id_type decides whether the check digit applies; the loader checks
     # cn_id rows with identifiers.resident_id_problem.
@@ -228,6 +249,8 @@ TYPES: dict[str, PropertyType] = {
         PropertyType("bool", _clean_bool),
         PropertyType("region_code", _clean_region_code),
         PropertyType("uscc", _clean_uscc),
+        PropertyType("reg_no", _clean_reg_no),
+        PropertyType("org_code", _clean_org_code),
         PropertyType("person_id", _clean_person_id),
         PropertyType("phone", _clean_phone),
         PropertyType("email", _clean_email),

@@ -58,6 +58,7 @@ class LoadReport:
     probable_duplicates: list[dict[str, Any]] = field(default_factory=list)
     finished_at: str | None = None
     error: str | None = None
+    resolution: dict[str, Any] | None = None  # the summary of the resolution run after a published load
 
     @property
     def totals(self) -> dict[str, int]:
@@ -95,6 +96,7 @@ class LoadReport:
             "files": {f.source: asdict(f) for f in self.files},
             "ignored": self.ignored,
             "probable_duplicate_persons": len(self.probable_duplicates),
+            **({"resolution": self.resolution} if self.resolution is not None else {}),
         }
 
 

@@ -18,7 +18,8 @@ from credgraph.graph.model import MODEL
 from credgraph.graph.types import Invalid
 from credgraph.loaders.specs import InputSpec, Reference
 
-RESERVED = set(MODEL.scores) | set(MODEL.provenance) | {"valid_from", "valid_to", "rkey", "content_hash"}
+RESERVED = (set(MODEL.scores) | set(MODEL.provenance) | set(MODEL.link_properties)
+            | {"valid_from", "valid_to", "rkey", "content_hash"})
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,11 @@ def _date_order(spec: InputSpec, props: dict[str, Any]) -> list[Problem]:
 
 def _record_rules(spec: InputSpec, props: dict[str, Any]) -> list[Problem]:
     problems = []
+    if spec.target == "Enterprise" and props.get("org_code") and props.get("uscc"):
+        inside = props["uscc"][8:17]
+        if props["org_code"] != inside:
+            problems.append(Problem("org_code", props["org_code"],
+                                    f"organisation code is not the one inside the USCC ({inside})"))
     if spec.target == "Penalty" and props.get("status") == "repaired":
         repaired = props.get("repaired_date")
         if repaired is None:

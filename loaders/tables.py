@@ -58,7 +58,7 @@ def find_tables(folder: Path, names: list[str]) -> tuple[list[Table], list[str]]
         if path.suffix.lower() == ".csv" and path.name in names:
             found[path.name] = Table(path.name, path)
         elif path.suffix.lower() == ".xlsx":
-            for sheet in _sheet_names(path):
+            for sheet in sheet_names(path):
                 name = f"{sheet}.csv"
                 if name in names:
                     found.setdefault(name, Table(name, path, sheet))
@@ -115,7 +115,8 @@ def _csv_rows(table: Table, encoding: str) -> Iterator[tuple[int, list[str]]]:
         raise TableError(f"{table.source}: broken CSV quoting near line {reader.line_num}: {exc}") from None
 
 
-def _sheet_names(path: Path) -> list[str]:
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of an xlsx workbook; ``TableError`` if it cannot be read."""
     from openpyxl import load_workbook
 
     try:

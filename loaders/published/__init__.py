@@ -1,0 +1,1 @@
+"""Published sources: agency files loaded through declarative mappings."""

@@ -1,0 +1,1 @@
+"""Entity resolution: link the mentions of published records to the subjects they name."""

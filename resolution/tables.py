@@ -1,0 +1,106 @@
+"""What resolution reads from a store, as pandas tables: the mentions and the registry.
+
+The registry is everything a mention may be linked to, with the features that
+identify it: firms (USCC, the organisation code inside it, registration number,
+name key, regions), persons (ID, name key, birth year, gender), agencies, and
+the keyed roles of persons in firms (legal representative, officer,
+shareholder). Roles that resolution itself made are left out, so that a link
+never rests on what an earlier run of resolution concluded.
+
+Everything is read through the stores' column reads (``node_table``,
+``relationship_table``) and keyed once with the name normalisers of
+``credgraph.resolution.names``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from credgraph.graph.store import GraphStore
+from credgraph.resolution.names import clean_text, parse_firm_name, person_name_key
+
+ROLE_TYPES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
+MENTION_FIELDS = ("record_id", "source", "role", "name", "identifier", "id_kind", "id_value", "subject_type",
+                  "region_code", "of", "on", "features", "facts")
+FIRM_FIELDS = ("name", "region_code", "reg_no", "reg_date", "end_date")
+
+
+def _frame(table: dict[str, list[Any]]) -> pd.DataFrame:
+    return pd.DataFrame(table) if table else pd.DataFrame()
+
+
+def firm_frame(table: dict[str, list[Any]]) -> pd.DataFrame:
+    """Firms with their keys: ``uscc, name, key, core, regions, region_code, org_code, reg_no, reg_date, end_date``."""
+    df = _frame(table).rename(columns={"key": "uscc"})
+    parsed = [parse_firm_name(name or "") for name in df["name"].tolist()]
+    df["key"] = [p.key for p in parsed]
+    df["core"] = [p.core for p in parsed]
+    df["regions"] = [p.regions for p in parsed]
+    df["org_code"] = df["uscc"].str.slice(8, 17)
+    return df.drop(columns=["source_file", "source_line"])
+
+
+@dataclass
+class Registry:
+    """The subjects mentions may be linked to; see the module docstring."""
+
+    firms: pd.DataFrame
+    persons: pd.DataFrame
+    agencies: pd.DataFrame
+    roles: pd.DataFrame  # person_id, uscc, type
+    reg_nos: pd.DataFrame  # reg_no, uscc: from the registry and from published rows carrying both
+
+    @classmethod
+    def read(cls, store: GraphStore) -> Registry:
+        """Read the registry of ``store``."""
+        firms = firm_frame(store.node_table("Enterprise", FIRM_FIELDS))
+        persons = _frame(store.node_table("Person", ("name", "id_type", "birth_date", "gender")))
+        persons = persons.rename(columns={"key": "person_id"}).drop(columns=["source_file", "source_line"])
+        persons["name_key"] = [person_name_key(n or "") for n in persons["name"].tolist()]
+        persons["birth_year"] = pd.to_numeric(persons["birth_date"].str.slice(0, 4), errors="coerce")
+        agencies = _frame(store.node_table("Agency", ("name", "region_code")))
+        agencies = agencies.rename(columns={"key": "agency_id"}).drop(columns=["source_file", "source_line"])
+        parsed = [parse_firm_name(n or "") for n in agencies["name"].tolist()]
+        agencies["key"] = [p.key for p in parsed]
+        agencies["full"] = [clean_text(n or "") for n in agencies["name"].tolist()]
+        rels = _frame(store.relationship_table(list(ROLE_TYPES), linked=False))
+        roles = rels[rels["src_label"] == "Person"][["src", "dst", "type"]] if len(rels) else rels
+        roles = roles.rename(columns={"src": "person_id", "dst": "uscc"}).drop_duplicates(ignore_index=True)
+        reg_nos = firms.loc[firms["reg_no"].notna(), ["reg_no", "uscc"]].reset_index(drop=True)
+        return cls(firms, persons, agencies, roles, reg_nos)
+
+    def with_published_reg_nos(self, mentions: pd.DataFrame) -> None:
+        """Add the registration numbers that published rows give beside a known USCC."""
+        pairs = []
+        for features in mentions["features"].dropna().tolist():
+            ids = dict(tuple(pair) for pair in json.loads(features).get("ids", []))
+            if "uscc" in ids and "reg_no" in ids:
+                pairs.append((ids["reg_no"], ids["uscc"]))
+        if pairs:
+            extra = pd.DataFrame(pairs, columns=["reg_no", "uscc"])
+            extra = extra[extra["uscc"].isin(set(self.firms["uscc"]))]
+            self.reg_nos = pd.concat([self.reg_nos, extra]).drop_duplicates(ignore_index=True)
+
+
+def read_mentions(store: GraphStore) -> pd.DataFrame:
+    """Every mention a source record still names, with its features parsed.
+
+    Columns: the ``Mention`` properties plus ``file`` and ``line`` (its row's
+    provenance), ``gender``, ``age`` and ``ids`` from ``features``.
+    """
+    df = _frame(store.node_table("Mention", MENTION_FIELDS)).rename(
+        columns={"key": "mention_id", "source_file": "file", "source_line": "line"})
+    if df.empty:
+        return pd.DataFrame(columns=["mention_id", "file", "line", *MENTION_FIELDS, "gender", "age", "ids"])
+    named = store.relationship_table(["MENTIONS"])
+    df = df[df["mention_id"].isin(set(named["dst"]))].reset_index(drop=True)
+    df = df.astype(object).where(df.notna(), None)
+    features = [json.loads(f) if isinstance(f, str) and f else {} for f in df["features"].tolist()]
+    df["gender"] = [f.get("gender") for f in features]
+    df["age"] = [f.get("age") for f in features]
+    df["ids"] = [f.get("ids") for f in features]
+    return df
