@@ -42,6 +42,7 @@ import numpy as np
 from credgraph.analytics.common import subject_type
 from credgraph.analytics.config import OwnershipConfig
 from credgraph.analytics.ownership import ancestors, effective_ownership, share_edges
+from credgraph.graph.links import at_least, link_grade
 from credgraph.graph.errors import NotFoundError
 from credgraph.graph.projection import Projection
 
@@ -58,6 +59,7 @@ class Owner:
     effective_pct: float
     beneficial: bool
     paths: list[list[str]]
+    path_grades: list[list[str]] = field(default_factory=list)  # per path, the link grade of each holding
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ class UboResult:
         return {
             "uscc": self.uscc,
             "owners": [{"owner_id": o.owner_id, "owner_type": o.owner_type, "effective_pct": o.effective_pct,
-                        "beneficial": o.beneficial, "paths": o.paths} for o in self.owners],
+                        "beneficial": o.beneficial, "paths": o.paths, "path_grades": o.path_grades}
+                       for o in self.owners],
             "actual_controller": None if self.actual_controller is None else
             {"owner_id": self.actual_controller.owner_id, "basis": self.actual_controller.basis},
             "declared_unknown": self.declared_unknown,
@@ -123,6 +126,18 @@ def _paths(projection: Projection, graph: nx.DiGraph, owner: int, target: int, l
     except nx.NetworkXNoPath:
         return []
     return [[projection.ids[i] for i in path] for path in found]
+
+
+def _path_grades(projection: Projection, paths: list[list[str]]) -> list[list[str]]:
+    """For each path of ids, the link grade of each holding along it (the best of parallel ones)."""
+    hops = {(a, b) for path in paths for a, b in zip(path, path[1:])}
+    best: dict[tuple[str, str], str] = {}
+    for i in np.flatnonzero(np.asarray(projection.rel_types, dtype=object) == "SHAREHOLDER_OF").tolist():
+        pair = (projection.ids[int(projection.src[i])], projection.ids[int(projection.dst[i])])
+        if pair in hops:
+            grade = link_grade(projection.rel_props[i])
+            best[pair] = grade if pair not in best or at_least(grade, best[pair]) else best[pair]
+    return [[best.get(hop, "exact") for hop in zip(path, path[1:])] for path in paths]
 
 
 def _direct(projection: Projection, nodes: np.ndarray) -> dict[tuple[int, int], float]:
@@ -289,12 +304,13 @@ def beneficial_owners(projection: Projection, uscc: str, config: OwnershipConfig
     within[nodes] = True
     effective = effective_ownership(projection, within)
     graph = holding_graph(projection, nodes)
-    owners = [
-        Owner(person, subject_type("Person"), round(100.0 * share, PCT_DIGITS),
-              100.0 * share >= cfg.beneficial_pct - TOL,
-              _paths(projection, graph, projection.index[person], target, cfg.max_paths))
-        for person, share in effective.column(uscc).items() if round(100.0 * share, PCT_DIGITS) > 0
-    ]
+    owners = []
+    for person, share in effective.column(uscc).items():
+        if round(100.0 * share, PCT_DIGITS) <= 0:
+            continue
+        paths = _paths(projection, graph, projection.index[person], target, cfg.max_paths)
+        owners.append(Owner(person, subject_type("Person"), round(100.0 * share, PCT_DIGITS),
+                            100.0 * share >= cfg.beneficial_pct - TOL, paths, _path_grades(projection, paths)))
     unknown = _declared_unknown(projection, nodes)
     unallocated = round(max(0.0, 100.0 - sum(o.effective_pct for o in owners)), PCT_DIGITS)
     tops = _top_entities(projection, nodes, target, effective.closed)

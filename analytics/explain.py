@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -38,6 +38,7 @@ import numpy as np
 
 from credgraph.analytics.propagation import RiskNetwork, source_weights
 from credgraph.analytics.risk import RecordWeight, RiskScores
+from credgraph.graph.links import link_grade, weakest
 from credgraph.graph.projection import Projection
 
 _START = "__sources__"
@@ -55,10 +56,15 @@ class SourceShare:
 
 @dataclass(frozen=True)
 class RiskPath:
-    """One chain of ids, source first, with its strength in score points."""
+    """One chain of ids, source first, with its strength in score points.
+
+    ``links`` says, hop by hop, which relationships join the two ids and the
+    grade of the weakest link they rest on (``exact`` for keyed input).
+    """
 
     ids: list[str]
     strength: float
+    links: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class RiskExplanation:
     records: list[RecordWeight]
     sources: list[SourceShare]
     paths: list[RiskPath]
+    record_grades: dict[str, str] = field(default_factory=dict)  # record id -> grade of the link to it
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -82,10 +89,11 @@ class RiskExplanation:
             "subject_id": self.subject_id, "own_score": self.own_score, "linked_score": self.linked_score,
             "total_score": self.total_score, "grade": self.grade, "red_list": self.red_list,
             "floor_listed": self.floor_listed,
-            "records": [{"record_id": r.record_id, "what": r.what, "weight": round(r.weight, 4)} for r in self.records],
+            "records": [{"record_id": r.record_id, "what": r.what, "weight": round(r.weight, 4),
+                         "grade": self.record_grades.get(r.record_id, "exact")} for r in self.records],
             "sources": [{"subject_id": s.subject_id, "own_score": round(s.own_score, 2),
                          "contribution": round(s.contribution, 4)} for s in self.sources],
-            "paths": [{"ids": p.ids, "strength": round(p.strength, 4)} for p in self.paths],
+            "paths": [{"ids": p.ids, "strength": round(p.strength, 4), "links": p.links} for p in self.paths],
         }
 
 
@@ -140,6 +148,33 @@ def strongest_paths(net: RiskNetwork, source: np.ndarray, node: int, k: int, hop
     return found
 
 
+def _hops(projection: Projection, path: list[int]) -> list[dict[str, Any]]:
+    """For each hop of ``path``: the relationship types joining the two nodes (either way) and their weakest grade."""
+    wanted = {(a, b) for a, b in zip(path, path[1:])} | {(b, a) for a, b in zip(path, path[1:])}
+    found: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    nodes = np.asarray(sorted(set(path)), dtype=np.int64)
+    mask = np.isin(projection.src, nodes) & np.isin(projection.dst, nodes)
+    for i in np.flatnonzero(mask).tolist():
+        pair = (int(projection.src[i]), int(projection.dst[i]))
+        if pair in wanted:
+            found.setdefault(pair, []).append((projection.rel_types[i], link_grade(projection.rel_props[i])))
+    hops = []
+    for a, b in zip(path, path[1:]):
+        rels = found.get((a, b), []) + found.get((b, a), [])
+        hops.append({"from": projection.ids[a], "to": projection.ids[b], "types": sorted({t for t, _ in rels}),
+                     "grade": weakest(g for _, g in rels)})
+    return hops
+
+
+def _record_grades(projection: Projection, pos: int) -> dict[str, str]:
+    """The grade of the link from the subject at ``pos`` to each of its records."""
+    out = {}
+    for i in np.flatnonzero(projection.src == pos).tolist():
+        if projection.rel_types[i] in ("HAS_PENALTY", "HAS_LIST_ENTRY"):
+            out[projection.ids[int(projection.dst[i])]] = link_grade(projection.rel_props[i])
+    return out
+
+
 def explain_risk(scores: RiskScores, subject_id: str, k: int | None = None) -> RiskExplanation:
     """Records, exact source shares and the ``k`` strongest paths behind ``subject_id``'s scores.
 
@@ -192,5 +227,7 @@ def explain_risk(scores: RiskScores, subject_id: str, k: int | None = None) -> R
         floor_listed=bool(scores.own_risk.floor[pos]),
         records=[r for r in scores.own_risk.records if r.node == pos],
         sources=sources,
-        paths=[RiskPath([projection.ids[j] for j in path], strength * factor) for path, strength in paths],
+        paths=[RiskPath([projection.ids[j] for j in path], strength * factor, _hops(projection, path))
+               for path, strength in paths],
+        record_grades=_record_grades(projection, pos),
     )

@@ -30,6 +30,7 @@ from credgraph.analytics.detection import run_detection
 from credgraph.analytics.metrics import GraphMetrics, graph_metrics
 from credgraph.analytics.risk import RiskScores, risk_scores
 from credgraph.graph.errors import NotFoundError
+from credgraph.graph.links import DEFAULT_MIN_GRADE, check_grade, graded
 from credgraph.graph.projection import Projection
 from credgraph.graph.records import Node, Relationship, Run
 from credgraph.graph.store import GraphStore, new_id, utc_now
@@ -52,8 +53,12 @@ def _write(store: GraphStore, updates: dict[str, dict[str, dict[str, Any]]], run
     return sum(store.write_scores(label, rows, run_id) for label, rows in sorted(updates.items()))
 
 
-def risk_projection(store: GraphStore, as_of: dt.date, config: AnalyticsConfig) -> Projection:
+def risk_projection(store: GraphStore, as_of: dt.date, config: AnalyticsConfig,
+                    min_grade: str = DEFAULT_MIN_GRADE) -> Projection:
     """What risk needs on ``as_of``: subjects, intermediates, records and the configured links.
+
+    Relationships made by resolving published mentions count only if their
+    link grade is ``min_grade`` or better (``credgraph.graph.links``).
 
     Nodes that have begun by ``as_of`` are kept even when they have ended
     (a deregistered firm keeps passing its records' risk to its principals);
@@ -66,7 +71,7 @@ def risk_projection(store: GraphStore, as_of: dt.date, config: AnalyticsConfig) 
     nodes = (n for n in store.iter_nodes(labels)
              if (start := as_date(n.props.get(model.nodes[n.label].valid_from or ""))) is None or start <= as_of)
     with paused_gc():
-        return Projection.build(nodes, store.iter_relationships(rel_types, as_of))
+        return Projection.build(nodes, graded(store.iter_relationships(rel_types, as_of), min_grade))
 
 
 @dataclass
@@ -79,20 +84,25 @@ class RiskJob:
 
 
 def run_risk(store: GraphStore, as_of: dt.date | None = None, config: AnalyticsConfig | None = None,
-             user: str = "") -> RiskJob:
-    """Score every subject on ``as_of`` (today by default), record the run, write scores back."""
+             user: str = "", min_grade: str = DEFAULT_MIN_GRADE) -> RiskJob:
+    """Score every subject on ``as_of`` (today by default), record the run, write scores back.
+
+    Links from published records count at ``min_grade`` or better (``strong`` by default).
+    """
     cfg = config or load_config()
     day = resolve_as_of(as_of)
+    check_grade(min_grade)
     t0 = time.perf_counter()
-    projection = risk_projection(store, day, cfg)
+    projection = risk_projection(store, day, cfg, min_grade)
     t1 = time.perf_counter()
     scores = risk_scores(projection, day, cfg)
     t2 = time.perf_counter()
-    counts = {"subjects": len(scores.positions), "grades": scores.grade_counts()}
+    counts = {"subjects": len(scores.positions), "grades": scores.grade_counts(), "min_grade": min_grade}
     run_id = _record(store, "risk", day, cfg, user, counts)
     written = _write(store, scores.score_updates(), run_id)
     seconds = {"project": t1 - t0, "score": t2 - t1, "write": time.perf_counter() - t2}
-    store.audit(user, "risk", run_id, {"as_of": day.isoformat(), "subjects": written, "grades": scores.grade_counts()})
+    store.audit(user, "risk", run_id, {"as_of": day.isoformat(), "subjects": written, "grades": scores.grade_counts(),
+                                       "min_grade": min_grade})
     return RiskJob(run_id, scores, seconds)
 
 
@@ -117,13 +127,15 @@ class MetricsJob:
 
 
 def run_metrics(store: GraphStore, as_of: dt.date | None = None, config: AnalyticsConfig | None = None,
-                user: str = "") -> MetricsJob:
+                user: str = "", min_grade: str = DEFAULT_MIN_GRADE) -> MetricsJob:
     """Groups, communities, PageRank and betweenness of every subject, written back."""
     cfg = config or load_config()
     day = resolve_as_of(as_of)
     t0 = time.perf_counter()
     with paused_gc():
-        projection = store.project(labels=["Enterprise", "Person"], rel_types=list(cfg.metrics.rel_types), as_of=day)
+        projection = Projection.build(
+            store.iter_nodes(["Enterprise", "Person"], day),
+            graded(store.iter_relationships(list(cfg.metrics.rel_types), day), min_grade))
     metrics = graph_metrics(projection, cfg)
     run_id = _record(store, "metrics", day, cfg, user, {"seed": cfg.metrics.seed, **metrics.group_counts()})
     written = _write(store, metrics.score_updates(projection), run_id)
@@ -210,15 +222,17 @@ def run_all_analyses(store: GraphStore, as_of: dt.date | None = None, config: An
     )
 
 
-def _holders(store: GraphStore, firm: str, as_of: dt.date) -> tuple[list[Node], list[Relationship]]:
-    """The nodes and holdings (SHAREHOLDER_OF, CONTROLS) pointing at ``firm`` on ``as_of``."""
+def _holders(store: GraphStore, firm: str, as_of: dt.date,
+             min_grade: str = DEFAULT_MIN_GRADE) -> tuple[list[Node], list[Relationship]]:
+    """The nodes and holdings (SHAREHOLDER_OF, CONTROLS) pointing at ``firm`` on ``as_of``, at ``min_grade`` or better."""
     sub = store.neighbourhood(firm, 1, OWNERSHIP_LINKS, as_of)
-    rels = [r for r in sub.relationships if r.dst == firm and r.dst_label == "Enterprise"]
+    rels = [r for r in graded(sub.relationships, min_grade) if r.dst == firm and r.dst_label == "Enterprise"]
     keys = {(r.src_label, r.src) for r in rels}
     return [n for n in sub.nodes if (n.label, n.key) in keys], rels
 
 
-def ownership_projection(store: GraphStore, uscc: str, as_of: dt.date | None = None, max_depth: int = 25) -> Projection:
+def ownership_projection(store: GraphStore, uscc: str, as_of: dt.date | None = None, max_depth: int = 25,
+                         min_grade: str = DEFAULT_MIN_GRADE) -> Projection:
     """The firm, everyone above it over shareholdings, their holdings, and its legal representatives."""
     day = resolve_as_of(as_of)
     target = store.get_node("Enterprise", uscc)
@@ -230,7 +244,7 @@ def ownership_projection(store: GraphStore, uscc: str, as_of: dt.date | None = N
     for _ in range(max_depth):
         found: list[str] = []
         for firm in frontier:
-            holders, holdings = _holders(store, firm, day)
+            holders, holdings = _holders(store, firm, day, min_grade)
             rels.update((r.identity, r) for r in holdings if r.type == "SHAREHOLDER_OF" or r.dst == uscc)
             for node in holders:
                 if (node.label, node.key) not in nodes:
@@ -241,7 +255,7 @@ def ownership_projection(store: GraphStore, uscc: str, as_of: dt.date | None = N
         if not frontier:
             break
     reps = store.neighbourhood(uscc, 1, ["LEGAL_REP_OF"], day)
-    for rel in reps.relationships:
+    for rel in graded(reps.relationships, min_grade):
         rels[rel.identity] = rel
     for node in reps.nodes:
         nodes.setdefault((node.label, node.key), node)
@@ -249,11 +263,16 @@ def ownership_projection(store: GraphStore, uscc: str, as_of: dt.date | None = N
 
 
 def ubo_report(store: GraphStore, uscc: str, as_of: dt.date | None = None, config: AnalyticsConfig | None = None,
-               user: str = "") -> UboResult:
-    """Beneficial owners and actual controller of ``uscc`` on ``as_of``, audited as a query."""
+               user: str = "", min_grade: str = DEFAULT_MIN_GRADE) -> UboResult:
+    """Beneficial owners and actual controller of ``uscc`` on ``as_of``, audited as a query.
+
+    Holdings from published registry rows count at ``min_grade`` or better.
+    """
     cfg = config or load_config()
     day = resolve_as_of(as_of)
-    result = beneficial_owners(ownership_projection(store, uscc, day, cfg.ownership.max_depth), uscc, cfg.ownership)
+    check_grade(min_grade)
+    projection = ownership_projection(store, uscc, day, cfg.ownership.max_depth, min_grade)
+    result = beneficial_owners(projection, uscc, cfg.ownership)
     controller = result.actual_controller.owner_id if result.actual_controller else None
     store.audit(user, "ubo", uscc, {"as_of": day.isoformat(), "owners": len(result.owners), "controller": controller})
     return result

@@ -16,10 +16,11 @@ import typer
 from rich.text import Text
 
 from credgraph.cli.explore_commands import current_user
-from credgraph.cli.options import AsOf, Db, parse_as_of
+from credgraph.cli.options import AsOf, Db, MinGrade, parse_as_of
 from credgraph.cli.output import err, out
 from credgraph.graph.access import ROLES
 from credgraph.graph.errors import ConfigError
+from credgraph.graph.links import check_grade
 from credgraph.graph.store import open_store
 
 
@@ -37,6 +38,7 @@ def export(
                                       help=f"Role exported under: {', '.join(ROLES)}. Env: CREDGRAPH_ROLE.")] = "investigator",
     full_ids: Annotated[bool, typer.Option("--full-ids", help="Include full person IDs (default: masked).")] = False,
     zip_: Annotated[bool, typer.Option("--zip", help="Also write DIR.zip next to the folder.")] = False,
+    min_grade: MinGrade = "strong",
 ) -> None:
     """Export a finding, a detector's findings or a subject's network as a package.
 
@@ -61,7 +63,8 @@ def export(
         selection = Selection.subject(str(subject), depth)
     with open_store(db) as store:
         result = export_package(store, selection, out_dir, role=role, user=current_user(), zip=zip_,
-                                headers=headers, as_of=parse_as_of(as_of), full_ids=full_ids)
+                                headers=headers, as_of=parse_as_of(as_of), full_ids=full_ids,
+                                min_grade=check_grade(min_grade, "--min-grade"))
     counts = result.manifest["counts"]
     err.print(Text(f"{sum(counts['nodes'].values()):,} nodes, {sum(counts['edges'].values()):,} relationships, "
                    f"{counts['findings']:,} findings; person IDs {result.manifest['person_ids']}"))

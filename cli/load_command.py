@@ -58,8 +58,9 @@ def load(
     row as source records; the subjects it names become mentions, resolved
     after the load (see credgraph resolve).
 
-    Examples: credgraph load data/s7 --encoding gb18030;
-    credgraph load court_list.csv --source court_dishonest
+    Example: credgraph load data/s7 --encoding gb18030
+
+    Example: credgraph load court_list.csv --source court_dishonest
     """
     if source and mapping_file:
         raise ConfigError("give --source or --mapping, not both")

@@ -35,3 +35,11 @@ def parse_as_of(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ConfigError(f"--as-of {value!r}: use a date as YYYY-MM-DD") from None
+MinGrade = Annotated[
+    str,
+    typer.Option(
+        "--min-grade",
+        metavar="exact|derived|strong|probable",
+        help="Count relationships from published records only if their link to the subject is this good or better.",
+    ),
+]

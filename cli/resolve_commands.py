@@ -16,9 +16,13 @@ from credgraph.cli.options import Db
 from credgraph.cli.output import add_row, err, out, print_json
 from credgraph.graph.store import open_store
 
-review_app = typer.Typer(help="Review probable links: list them, accept or reject a candidate.", no_args_is_help=True)
-mapping_app = typer.Typer(help="The built-in mappings of published formats: list them, print one to adapt it.",
-                          no_args_is_help=True)
+review_app = typer.Typer(
+    help="Review probable links: list them, accept or reject a candidate.\n\nExample: credgraph review list",
+    no_args_is_help=True)
+mapping_app = typer.Typer(
+    help="The built-in mappings of published formats: list them, print one to adapt it.\n\n"
+         "Example: credgraph mapping show court_dishonest > my_court.toml",
+    no_args_is_help=True)
 
 
 def resolve(

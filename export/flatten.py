@@ -18,6 +18,7 @@ from typing import Any
 
 from credgraph.export.identities import Identities
 from credgraph.export.selection import Contents
+from credgraph.graph.links import link_grade
 from credgraph.graph.model import Model
 from credgraph.graph.records import Node, Relationship
 
@@ -185,7 +186,7 @@ def edge(rel: Relationship, ids: Identities, model: Model) -> ExportEdge:
     return ExportEdge(
         id=f"{source}-[{rel.type}]->{target}" + (f"@{rkey}" if rkey else ""),
         type=rel.type, source=source, target=target, source_type=rel.src_label, target_type=rel.dst_label,
-        props=_props(declared, rel.props, ids, EDGE_COLUMNS, ()),
+        props=_props(declared, {**rel.props, "link_grade": link_grade(rel.props)}, ids, EDGE_COLUMNS, ()),
         provenance=_provenance(rel.provenance),
     )
 

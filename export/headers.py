@@ -29,6 +29,9 @@ LABELS_ZH: Final = {
     "Address": "地址",
     "Phone": "电话",
     "Email": "电子邮箱",
+    "SourceRecord": "公示原始记录",
+    "Mention": "提及",
+    "ReviewDecision": "复核决定",
 }
 
 TYPES_ZH: Final = {
@@ -45,6 +48,10 @@ TYPES_ZH: Final = {
     "HAS_ADDRESS": "注册地址",
     "HAS_PHONE": "联系电话",
     "HAS_EMAIL": "联系邮箱",
+    "MENTIONS": "记录提及",
+    "RECORDED_IN": "来源记录",
+    "SAME_AS": "关联至主体",
+    "MAYBE_SAME_AS": "候选主体",
 }
 
 COLUMNS_ZH: Final = {
@@ -104,6 +111,30 @@ COLUMNS_ZH: Final = {
     "interest_type": "权益类型",
     "beneficial": "是否受益所有权",
     "direct": "直接或间接",
+    "reg_no": "工商注册号",
+    "org_code": "组织机构代码",
+    "record_id": "原始记录编号",
+    "cells": "原始内容",
+    "mention_id": "提及编号",
+    "identifier": "公示证件号码",
+    "id_kind": "证件种类",
+    "id_value": "证件号码(规范)",
+    "of": "所属企业提及",
+    "on": "记录日期",
+    "features": "其他特征",
+    "facts": "待建关系",
+    "decision_id": "复核决定编号",
+    "verdict": "复核结论",
+    "note": "备注",
+    "user": "操作人",
+    "decided_at": "决定时间",
+    "link_grade": "关联等级",
+    "score": "关联得分",
+    "evidence": "关联依据",
+    "method": "关联方式",
+    "run_id": "运行编号",
+    "rank": "候选排名",
+    "via_mention": "来源提及",
     # scores
     "own_score": "自身风险分",
     "linked_score": "关联风险分",

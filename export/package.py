@@ -47,6 +47,7 @@ from credgraph.export.headers import check_language
 from credgraph.export.identities import Identities
 from credgraph.export.network import write_network
 from credgraph.export.selection import Contents, Selection, collect
+from credgraph.graph.links import DEFAULT_MIN_GRADE, check_grade
 from credgraph.graph.access import allows, check_role, may_see_person_ids
 from credgraph.graph.errors import AccessDeniedError, ConfigError
 from credgraph.graph.records import Run
@@ -152,20 +153,24 @@ def _write_files(store: GraphStore, graph: PackageGraph, contents: Contents, ids
 
 def export_package(store: GraphStore, selection: Selection, out: Path, *, role: str, user: str,
                    zip: bool = False, headers: str = "en", as_of: dt.date | None = None,
-                   full_ids: bool | None = None, pseudonym_key: bytes | None = None) -> ExportResult:
+                   full_ids: bool | None = None, pseudonym_key: bytes | None = None,
+                   min_grade: str = DEFAULT_MIN_GRADE) -> ExportResult:
     """Write the package of ``selection`` into the new folder ``out`` (see the module docstring).
 
     Raises ``AccessDeniedError`` for a role that may not export (or see the
     full IDs asked for), ``NotFoundError`` for a finding, detector or subject
     the store does not hold, ``ConfigError`` for an ``out`` that exists and is
-    not empty or bad ``headers``.
+    not empty or bad ``headers``. Relationships made from published records
+    are included only if their link grade is ``min_grade`` or better; every
+    relationship shows its ``link_grade``.
     """
     check_language(headers)
+    check_grade(min_grade)
     masked = _masking(role, full_ids)
     out = Path(out)
     zip_path = out.with_name(out.name + ".zip") if zip else None
     _check_out(out, zip_path)
-    contents = collect(store, selection, as_of)
+    contents = collect(store, selection, as_of, min_grade)
     key, key_note = _pseudonym_key(pseudonym_key)
     ids = Identities(masked, key)
     graph = flatten(contents, ids, store.model)
@@ -180,7 +185,7 @@ def export_package(store: GraphStore, selection: Selection, out: Path, *, role: 
         risk_runs = [r for r in store.runs("risk") if r.run_id in graph.score_run_ids]
         body = {
             "format": "credgraph export package", "format_version": manifest.FORMAT_VERSION,
-            "created_at": created_at, "user": user, "role": role,
+            "created_at": created_at, "user": user, "role": role, "min_grade": min_grade,
             "person_ids": "masked" if masked else "full", "pseudonym_key": key_note if masked else None,
             "selection": selection.describe(), "as_of": as_of.isoformat() if as_of else None,
             "headers": headers, "store": store.location,

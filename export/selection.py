@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credgraph.analytics.detection import DETECTORS
+from credgraph.graph.links import DEFAULT_MIN_GRADE, counts
 from credgraph.graph.errors import NotFoundError
 from credgraph.graph.records import Finding, Node, Relationship, Run
 from credgraph.graph.store import GraphStore
@@ -100,8 +101,18 @@ class Contents:
                 self.relationships.setdefault(rel.identity, rel)
 
 
-def collect(store: GraphStore, selection: Selection, as_of: dt.date | None = None) -> Contents:
-    """Read what ``selection`` names from ``store``; ``NotFoundError`` if it names nothing there."""
+def collect(store: GraphStore, selection: Selection, as_of: dt.date | None = None,
+            min_grade: str = DEFAULT_MIN_GRADE) -> Contents:
+    """Read what ``selection`` names from ``store``; ``NotFoundError`` if it names nothing there.
+
+    Relationships that rest on a link below ``min_grade`` (``strong`` by default) are left out.
+    """
+    contents = _collect(store, selection, as_of)
+    contents.relationships = {k: r for k, r in contents.relationships.items() if counts(r.props, min_grade)}
+    return contents
+
+
+def _collect(store: GraphStore, selection: Selection, as_of: dt.date | None) -> Contents:
     contents = Contents()
     if selection.kind == "subject":
         _subject_nodes(store, selection.value)

@@ -199,7 +199,8 @@ class Neo4jStore(GraphStore):
         self.database = database
         self.batch_size = batch_size
         self.cypher = CypherLibrary(self.model)
-        self._driver: Driver = GraphDatabase.driver(uri, auth=(user, password))
+        # Server notifications (a property no node has yet, ...) are not the user's concern: never printed.
+        self._driver: Driver = GraphDatabase.driver(uri, auth=(user, password), notifications_min_severity="OFF")
         try:
             self._driver.verify_connectivity()
         except AuthError:

@@ -79,7 +79,7 @@ def _link_rows(resolution: Resolution, run_id: str) -> list[RelRow]:
 
 def _candidate_rows(resolution: Resolution) -> list[RelRow]:
     c = resolution.candidates
-    return [RelRow(s, m, {"rank": int(r), "score": float(sc), "evidence": e}, src_label=lab)
+    return [RelRow(s, m, {"link_grade": "probable", "rank": int(r), "score": float(sc), "evidence": e}, src_label=lab)
             for m, s, lab, r, sc, e in zip(c["mention_id"], c["subject_id"], c["label"], c["rank"], c["score"],
                                            c["evidence"])]
 

@@ -30,17 +30,16 @@ from functools import cache, lru_cache
 from string import ascii_lowercase, ascii_uppercase
 
 import opencc
-
 from credgraph.resolution.regions import region_matches, stem
 
 _CACHE_SIZE = 1 << 18
-_T2S_ROUNDS = 4  # the longest chain of conversions in OpenCC 1.1's t2s tables is 2
+_T2S_ROUNDS = 4
+"""Enough: the longest chain of single characters in OpenCC's t2s is two steps (薴 -> 苧 -> 苎)."""
 
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 """Whitespace of every kind, and the zero-width characters copied in from web pages."""
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 _DOTS_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[·•‧・.]+(?=[{_CJK}])")
-_HAS_CJK = re.compile(f"[{_CJK}]")
 _BRACKETS_AND_CASE = str.maketrans(
     {"【": "(", "〔": "(", "[": "(", "{": "(", "】": ")", "〕": ")", "]": ")", "}": ")"}
     | dict(zip(ascii_lowercase, ascii_uppercase))
@@ -90,8 +89,8 @@ def clean_text(text: str) -> str:
     >>> clean_text("阿里木 • 买买提"), clean_text("Zhang.Wei")
     ('阿里木·买买提', 'ZHANG.WEI')
     """
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    text = unicodedata.normalize("NFKC", text)  # recompose across a removed space: 'A´' is 'A', ' ', U+0301
+    # NFKC again after removing spaces, which may part a letter from its accent ('A´' -> 'A', ' ', U+0301)
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
     text = _simplified(text).translate(_BRACKETS_AND_CASE)
     return _DOTS_BETWEEN_CJK.sub("·", text)
 
@@ -111,7 +110,8 @@ def person_name_key(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", clean_text(text).upper())
     letters = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch.isalnum()))
-    return clean_text(letters)  # again: t2s may read the letters differently without the symbols between
+    # clean again: without the symbols between them t2s may read the characters differently
+    return clean_text(letters)
 
 
 @dataclass(frozen=True)

@@ -38,16 +38,16 @@ _LEVEL_SUFFIXES = (
 )  # longest first: 浦东新区 -> 浦东, but 清新区 -> 清新 because 清 is too short
 _STEM_OVERRIDES = {"神农架林区": "神农架"}  # the only forest district (林区); 万柏林区 is 万柏林 + 区
 _ETHNIC_GROUPS = (
-    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 拉祜 水 东乡 "
-    "纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
-    "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 高山 汉 各"
-).split()  # the 56 nationalities, and 各 for 各族 (隆林各族自治县)
-_ETHNIC_TAIL = re.compile(
-    "(?:%s)$" % "|".join(
-        sorted({g + "族" for g in _ETHNIC_GROUPS} | {g for g in _ETHNIC_GROUPS if len(g) > 1},
-               key=len, reverse=True)
-    )
-)  # 蒙古族 or 蒙古 (新疆维吾尔自治区) at the end; one-character groups only with 族
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
+    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔",
+    "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯",
+    "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "高山", "汉",
+    "各",
+)  # the 56 nationalities, and 各 for 各族 (隆林各族自治县)
+_ETHNIC_NAMES = sorted(
+    {g + "族" for g in _ETHNIC_GROUPS} | {g for g in _ETHNIC_GROUPS if len(g) > 1}, key=len, reverse=True
+)  # 蒙古族 or 蒙古 (新疆维吾尔自治区); one-character groups only with 族
+_ETHNIC_TAIL = re.compile(f"(?:{'|'.join(_ETHNIC_NAMES)})$")
 
 PROVINCE_ABBREVIATIONS = {
     "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23",

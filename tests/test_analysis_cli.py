@@ -105,7 +105,7 @@ def test_ubo_json_follows_the_contract(sample_db: str) -> None:
     data = json.loads(result.output)
     assert data["uscc"] == E2
     assert data["owners"] == [{"owner_id": P1, "owner_type": "person", "effective_pct": 60.0, "beneficial": True,
-                               "paths": [[P1, E2]]}]
+                               "paths": [[P1, E2]], "path_grades": [["exact"]]}]
     assert data["actual_controller"] == {"owner_id": P1, "basis": "effective_pct>=50"}
     with SqliteStore(sample_db) as store:
         assert store.audit_log(action="ubo")[0].target == E2

@@ -163,7 +163,7 @@ def test_every_label_and_type_has_a_chinese_sheet_name(name: str) -> None:
 def test_every_property_score_and_provenance_field_has_a_chinese_header() -> None:
     names = {p for node in MODEL.nodes.values() for p in node.properties}
     names |= {p for rel in MODEL.relationships.values() for p in rel.properties}
-    names |= set(MODEL.scores) | set(MODEL.provenance)
+    names |= set(MODEL.scores) | set(MODEL.provenance) | set(MODEL.link_properties)
     assert names - set(COLUMNS_ZH) == set()
 
 

@@ -25,7 +25,8 @@ CONTRACT_COLUMNS = {
     "guarantees.csv": "amount start_date end_date",
     "bids.csv": "amount bid_date won",
 }
-NODE_LABELS = "Enterprise Person Agency Project Penalty ListEntry Address Phone Email".split()
+NODE_LABELS = ("Enterprise Person Agency Project Penalty ListEntry Address Phone Email "
+               "SourceRecord Mention ReviewDecision").split()
 
 
 def _declared_by_file() -> dict[str, set[str]]:

@@ -152,7 +152,8 @@ def test_bods_direct_ownership_jane_owns_and_controls_acme(store: GraphStore, tm
     import_fixture(store, "core/01-direct-ownership", tmp_path)
     result = ubo_report(store, "GB-COH:10000001", AS_OF).as_dict()
     assert result["owners"] == [{"owner_id": "bods:rec-jane-smith-1975", "owner_type": "person", "effective_pct": 75.0,
-                                 "beneficial": True, "paths": [["bods:rec-jane-smith-1975", "GB-COH:10000001"]]}]
+                                 "beneficial": True, "paths": [["bods:rec-jane-smith-1975", "GB-COH:10000001"]],
+                                     "path_grades": [["exact"]]}]
     assert result["actual_controller"] == {"owner_id": "bods:rec-jane-smith-1975", "basis": "effective_pct>=50"}
 
 
