@@ -34,6 +34,8 @@ from credgraph.analytics.detectors import REGISTRY
 from credgraph.analytics.detectors.graph import DetectionGraph
 from credgraph.analytics.detectors.settings import DetectorSettings, load_settings
 from credgraph.graph.errors import ConfigError
+from credgraph.graph.links import DEFAULT_MIN_GRADE, check_grade, graded
+from credgraph.graph.projection import Projection
 from credgraph.graph.records import Finding, Run
 from credgraph.graph.store import GraphStore, is_neo4j_uri, new_id, utc_now
 
@@ -74,12 +76,18 @@ def engine_for(store: GraphStore) -> str:
     return "cypher" if is_neo4j_uri(store.location) else "python"
 
 
-def detection_graph(store: GraphStore, names: Sequence[str]) -> DetectionGraph:
-    """The projection the detectors ``names`` need, with every date (no as-of filter)."""
-    labels = sorted({label for n in names for label in REGISTRY[n].labels})
-    rel_types = sorted({t for n in names for t in REGISTRY[n].rel_types})
+def detection_graph(store: GraphStore, names: Sequence[str], min_grade: str = DEFAULT_MIN_GRADE) -> DetectionGraph:
+    """The projection the detectors ``names`` need, with every date (no as-of filter).
+
+    Relationships whose link grade is below ``min_grade`` are left out, so no
+    detector counts them (``credgraph.graph.links``).
+    """
+    check_grade(min_grade)
+    labels = store.model.check_labels(sorted({label for n in names for label in REGISTRY[n].labels}))
+    rel_types = store.model.check_rel_types(sorted({t for n in names for t in REGISTRY[n].rel_types}))
     with paused_gc():
-        return DetectionGraph(store.project(labels, rel_types))
+        return DetectionGraph(Projection.build(store.iter_nodes(labels),
+                                               graded(store.iter_relationships(rel_types), min_grade)))
 
 
 def find_patterns(
@@ -89,12 +97,15 @@ def find_patterns(
     settings: DetectorSettings | None = None,
     engine: str | None = None,
     progress: Progress | None = None,
+    min_grade: str = DEFAULT_MIN_GRADE,
 ) -> tuple[list[Finding], dict[str, float]]:
     """Findings of the ``detectors`` on ``as_of`` with ``engine`` (by store by default), and seconds per step.
 
+    Only relationships whose link grade is at least ``min_grade`` count.
     Records nothing: ``run_detection`` is the job that does.
     """
     names = check_detectors(detectors)
+    check_grade(min_grade)
     cfg = settings or load_settings()
     day = resolve_as_of(as_of)
     engine = engine or engine_for(store)
@@ -104,7 +115,7 @@ def find_patterns(
     graph = None
     if engine == "python":
         start = time.perf_counter()
-        graph = detection_graph(store, names)
+        graph = detection_graph(store, names, min_grade)
         seconds["project"] = time.perf_counter() - start
     findings: list[Finding] = []
     for done, name in enumerate(names, 1):
@@ -115,7 +126,7 @@ def find_patterns(
         else:
             from credgraph.analytics.detectors.cypher_engine import cypher_matches
 
-            rows = cypher_matches(store, name, day, cfg)
+            rows = cypher_matches(store, name, day, cfg, min_grade)
         findings += detector.assemble(rows, day, cfg)
         seconds[name] = time.perf_counter() - start
         if progress:
@@ -131,6 +142,7 @@ def run_detection(
     progress: Progress | None = None,
     settings: DetectorSettings | None = None,
     engine: str | None = None,
+    min_grade: str = DEFAULT_MIN_GRADE,
 ) -> DetectionResult:
     """Run the detectors on ``as_of`` (today by default), record the run, store its findings, audit it.
 
@@ -150,6 +162,10 @@ def run_detection(
         Thresholds; ``analytics/detectors.toml`` by default.
     engine : str, optional
         ``python`` or ``cypher``; chosen by the store by default.
+    min_grade : str
+        The weakest link grade a relationship may rest on and still count
+        (``exact``, ``derived``, ``strong`` or ``probable``; ``strong`` by
+        default). Keyed relationships are ``exact``.
 
     Returns
     -------
@@ -160,14 +176,15 @@ def run_detection(
     names = check_detectors(detectors)
     day = resolve_as_of(as_of)
     engine = engine or engine_for(store)
-    findings, seconds = find_patterns(store, names, day, cfg, engine, progress)
+    findings, seconds = find_patterns(store, names, day, cfg, engine, progress, min_grade)
     run_id = new_id("detect")
-    params = {"as_of": day.isoformat(), "engine": engine, "detectors": list(names),
+    params = {"as_of": day.isoformat(), "engine": engine, "detectors": list(names), "min_grade": min_grade,
               "settings": cfg.as_dict(), "settings_source": cfg.source, "settings_digest": cfg.digest,
               "findings": {n: sum(1 for f in findings if f.detector == n) for n in names}}
     store.record_run(Run(run_id, "detect", utc_now(), params, user))
     store.write_findings(run_id, findings)
-    store.audit(user, "detect", run_id, {"as_of": day.isoformat(), "engine": engine, "findings": params["findings"]})
+    store.audit(user, "detect", run_id, {"as_of": day.isoformat(), "engine": engine, "min_grade": min_grade,
+                                         "findings": params["findings"]})
     return DetectionResult(run_id, day, engine, findings, {k: round(v, 3) for k, v in seconds.items()}, params)
 
 

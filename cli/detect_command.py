@@ -18,15 +18,17 @@ from credgraph.analytics.detection import (
 )
 from credgraph.analytics.detectors.settings import load_settings
 from credgraph.cli.explore_commands import current_user
-from credgraph.cli.options import AsOf, Db, parse_as_of
+from credgraph.cli.options import AsOf, Db, MinGrade, parse_as_of
 from credgraph.cli.output import add_row, err, out as console
+from credgraph.graph.links import DEFAULT_MIN_GRADE, check_grade
 from credgraph.graph.store import open_store
 
 
 def findings_table(result: DetectionResult) -> Table:
     """Detector, findings, seconds: one row per detector that ran."""
-    table = Table("detector", "findings", "seconds",
-                  title=Text(f"findings as of {result.as_of.isoformat()} ({result.engine} engine)"))
+    grade = result.params.get("min_grade", DEFAULT_MIN_GRADE)
+    title = f"findings as of {result.as_of.isoformat()} ({result.engine} engine, min grade {grade})"
+    table = Table("detector", "findings", "seconds", title=Text(title))
     for name, count in result.counts().items():
         add_row(table, name, f"{count:,}", f"{result.seconds.get(name, 0.0):.2f}")
     return table
@@ -40,6 +42,7 @@ def detect(
     as_of: AsOf = None,
     config: Annotated[Optional[Path], typer.Option(
         "--config", metavar="FILE.toml", help="Thresholds overriding the defaults (see docs/detectors.md).")] = None,
+    min_grade: MinGrade = DEFAULT_MIN_GRADE,
 ) -> None:
     """Run the pattern detectors and write their findings.
 
@@ -51,14 +54,22 @@ def detect(
     evidence), stores the findings under a run id, and prints a table of
     findings and seconds per detector.
 
+    Relationships that entity resolution made from published records count
+    only when the link they rest on is at least --min-grade (exact, derived,
+    strong or probable; strong by default); keyed input is exact. Every
+    relationship, record and bid in the evidence shows its grade.
+
     Example: credgraph detect --as-of 2024-06-30 --out findings.jsonl
+
+    Example: credgraph detect --min-grade probable --out with-candidates.jsonl
     """
+    grade = check_grade(min_grade, "--min-grade")
     settings = load_settings(config)
     day = parse_as_of(as_of)
     names = check_detectors(detector)
     with open_store(db) as store:
         err.print(f"detecting in {store.location} ...")
-        result = run_detection(store, names, day, current_user(), settings=settings,
+        result = run_detection(store, names, day, current_user(), settings=settings, min_grade=grade,
                                progress=lambda name, done, total: err.print(f"  {name} done ({done}/{total})"))
         written = write_findings_jsonl(result.findings, out)
         store.audit(current_user(), "export_findings", str(out), {"run_id": result.run_id, "findings": written})

@@ -30,6 +30,7 @@ from functools import cache, lru_cache
 from string import ascii_lowercase, ascii_uppercase
 
 import opencc
+
 from credgraph.resolution.regions import region_matches, stem
 
 _CACHE_SIZE = 1 << 18

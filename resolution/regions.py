@@ -243,7 +243,8 @@ def split_region_prefix(name: str) -> tuple[tuple[str, ...], str]:
     at least 2 characters of name. The risk this takes: a trade name that begins
     with a division's stem by coincidence loses it (平安银行 reads as 平安区 + 银行);
     one-character stems are never used, which keeps that risk to real place names.
-    A name ambiguous even in context (朝阳区 at the start) gives all its codes.
+    A full name ambiguous even in context (朝阳区 at the start) gives all its codes;
+    an ambiguous stem (南山 at the start) is not taken.
 
     >>> split_region_prefix("广州华信贸易有限公司")
     (('440100',), '华信贸易有限公司')

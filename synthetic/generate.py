@@ -14,6 +14,10 @@ planted units stay in memory, so L (a million firms) runs in a few hundred MB.
 The same seed gives byte-identical files: one ``random.Random(seed)`` drives
 everything, in a fixed order, and nothing depends on hash order or time.
 
+``format="published"`` writes these files into a temporary folder beside
+``out`` and then turns them into the published layout (registry base, agencies'
+files, mentions.csv: see :mod:`credgraph.synthetic.published`).
+
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     summary = generate_enterprises(300, seed=1, out=Path(tmp) / "tiny")
@@ -23,6 +27,7 @@ everything, in a fixed order, and nothing depends on hash order or time.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +38,7 @@ from credgraph.synthetic.agencies import write_agencies
 from credgraph.synthetic.background import background_guarantees, background_unit
 from credgraph.synthetic.dates import AS_OF, iso
 from credgraph.synthetic.market import write_market
+from credgraph.synthetic.published import OUTPUTS as PUBLISHED_OUTPUTS, publish
 from credgraph.synthetic.records import write_records
 from credgraph.synthetic.schedule import Unit, planned_units
 from credgraph.synthetic.tables import load_tables
@@ -41,8 +47,9 @@ from credgraph.synthetic.writer import FILES, CsvSink
 
 SIZES = {"S": 2_000, "M": 100_000, "L": 1_000_000}
 TRUTH_FILE = "truth.json"
-OUTPUTS = frozenset(FILES) | {TRUTH_FILE}
+OUTPUTS = frozenset(FILES) | {TRUTH_FILE} | PUBLISHED_OUTPUTS
 TRUTH_FORMAT = "credgraph-synthetic-truth/1"
+FORMATS = ("keyed", "published")
 
 Progress = Callable[[int, int], None]
 
@@ -61,8 +68,8 @@ class GenerationSummary:
 
     @property
     def enterprises(self) -> int:
-        """Rows of enterprises.csv."""
-        return self.rows["enterprises.csv"]
+        """Rows of enterprises.csv (registry/enterprises.csv in the published layout)."""
+        return self.rows.get("enterprises.csv") or self.rows["registry/enterprises.csv"]
 
     @property
     def total_rows(self) -> int:
@@ -71,26 +78,43 @@ class GenerationSummary:
 
 
 def generate(size: str = "S", seed: int = 7, out: Path = Path("synthetic-data"),
-             progress: Progress | None = None) -> GenerationSummary:
+             progress: Progress | None = None, format: str = "keyed") -> GenerationSummary:
     """Write the ``size`` data set (S ~2,000 enterprises, M ~100,000, L ~1,000,000) into ``out``.
 
+    ``format`` is ``keyed`` (the input files of CONTRACT.md section 1) or
+    ``published`` (the same world as a registry base and agencies' published
+    files with the truth of every mention: see :mod:`credgraph.synthetic.published`).
     ``progress(done, total)`` is called as enterprises are written. Raises
-    ``ConfigError`` for an unknown size or an unusable output folder.
+    ``ConfigError`` for an unknown size or format or an unusable output folder.
     """
     if not isinstance(size, str) or size.upper() not in SIZES:
         raise ConfigError(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
     size = size.upper()
-    return generate_enterprises(SIZES[size], seed, Path(out), progress, size)
+    return generate_enterprises(SIZES[size], seed, Path(out), progress, size, format)
 
 
 def generate_enterprises(n: int, seed: int, out: Path, progress: Progress | None = None,
-                         size: str = "custom") -> GenerationSummary:
+                         size: str = "custom", format: str = "keyed") -> GenerationSummary:
     """Like :func:`generate` for about ``n`` enterprises (tests use small ``n``)."""
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ConfigError(f"seed must be an integer, got {seed!r}")
     if n < 100:
         raise ConfigError(f"too few enterprises ({n}): the patterns need at least 100")
+    if format not in FORMATS:
+        raise ConfigError(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
     _prepare(out)
+    if format == "keyed":
+        return _generate_keyed(n, seed, out, progress, size)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}-keyed-", dir=out.parent) as tmp:
+        keyed = _generate_keyed(n, seed, Path(tmp), progress, size)
+        rows = publish(Path(tmp), out, seed)
+    return GenerationSummary(size, seed, out, rows, round(time.perf_counter() - started, 3), keyed.planted,
+                             keyed.decoys)
+
+
+def _generate_keyed(n: int, seed: int, out: Path, progress: Progress | None, size: str) -> GenerationSummary:
+    """The keyed files of section 1 and truth.json in the prepared folder ``out``."""
     started = time.perf_counter()
     with CsvSink(out) as sink:
         w = World(seed, n, sink, load_tables())

@@ -54,7 +54,7 @@ def _project(graph: DetectionGraph, position: int, bidders: dict[int, list[int]]
     for rel in bidders[position]:
         props = graph.rel_props(rel)
         bids.append({"uscc": graph.key(int(graph.projection.src[rel])), "amount": number(props.get("amount")),
-                     "won": props.get("won") is True})
+                     "won": props.get("won") is True, "grade": graph.grade(rel)})
     return {"project_id": graph.key(position), "publish_date": iso(graph.props(position).get("publish_date")),
             "bids": sorted(bids, key=lambda b: b["uscc"])}
 
@@ -114,8 +114,8 @@ def match(graph: DetectionGraph, as_of: dt.date, settings: DetectorSettings) -> 
 
 
 def _tender(project: dict[str, Any]) -> dict[str, Any]:
-    """A project's evidence in a fixed shape: id, publish date, bids by bidder."""
-    bids = [{"uscc": b["uscc"], "amount": b["amount"], "won": b["won"]} for b in project["bids"]]
+    """A project's evidence in a fixed shape: id, publish date, bids by bidder (with the grade of each bid's link)."""
+    bids = [{"uscc": b["uscc"], "amount": b["amount"], "won": b["won"], "grade": b["grade"]} for b in project["bids"]]
     return {"project_id": project["project_id"], "publish_date": project["publish_date"],
             "bids": sorted(bids, key=lambda b: (b["uscc"], canonical(b)))}
 

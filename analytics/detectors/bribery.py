@@ -41,9 +41,11 @@ Record = tuple[int, int, dict[str, Any]]
 
 
 def _records(graph: DetectionGraph, on: int) -> dict[int, list[Record]]:
-    """Per holder position: (first day, end day, record facts) of each bribery record that can count."""
+    """Per holder position: (first day, end day, record facts with the grade of its link) of each bribery record
+    that can count."""
     found: dict[int, list[Record]] = defaultdict(list)
-    for subject, node in zip(*(graph.table("HAS_PENALTY").src.tolist(), graph.table("HAS_PENALTY").dst.tolist())):
+    penalties = graph.table("HAS_PENALTY")
+    for held, subject, node in zip(penalties.rel.tolist(), penalties.src.tolist(), penalties.dst.tolist()):
         p = graph.props(node)
         status = p.get("status") or "effective"
         if p.get("category") != "bribery" or status == "revoked" or day(p.get("decision_date")) > on:
@@ -52,15 +54,16 @@ def _records(graph: DetectionGraph, on: int) -> dict[int, list[Record]]:
         until = OPEN_END if status != "repaired" else day(p.get("repaired_date"), since)
         found[subject].append((since, until, {
             "penalty_id": p.get("penalty_id"), "category": "bribery", "kind": p.get("kind"),
-            "decision_date": iso(p.get("decision_date")), "status": status, "repaired_date": iso(p.get("repaired_date"))}))
+            "decision_date": iso(p.get("decision_date")), "status": status, "repaired_date": iso(p.get("repaired_date")),
+            "grade": graph.grade(held)}))
     entries = graph.table("HAS_LIST_ENTRY")
-    for subject, node in zip(entries.src.tolist(), entries.dst.tolist()):
+    for held, subject, node in zip(entries.rel.tolist(), entries.src.tolist(), entries.dst.tolist()):
         p = graph.props(node)
         if p.get("list") != "bribery_record" or day(p.get("listed_date")) > on:
             continue
         found[subject].append((day(p.get("listed_date")), day(p.get("removed_date"), OPEN_END), {
             "entry_id": p.get("entry_id"), "list": "bribery_record", "listed_date": iso(p.get("listed_date")),
-            "removed_date": iso(p.get("removed_date"))}))
+            "removed_date": iso(p.get("removed_date")), "grade": graph.grade(held)}))
     return found
 
 
@@ -77,7 +80,7 @@ def _wins(graph: DetectionGraph, on: int) -> dict[int, list[tuple[int, dict[str,
         if when is None or day(when) > on:
             continue
         found[firm].append((day(when), {"project_id": graph.key(project), "date": iso(when),
-                                        "amount": number(props.get("amount"))}))
+                                        "amount": number(props.get("amount")), "grade": graph.grade(rel)}))
     return found
 
 

@@ -6,7 +6,8 @@ start and end day as proleptic ordinals), so that "in force on a date" is one
 vectorised comparison: ``start <= day < end``, an open start or end being
 ``OPEN_START`` / ``OPEN_END``. It also turns a relationship into the plain
 ``fact`` dict that findings carry as evidence, the same dict the Cypher engine
-builds from Neo4j's rows.
+builds from Neo4j's rows, with the grade of the link it rests on (``exact``
+for keyed input; ``credgraph.graph.links``).
 
 >>> from credgraph.graph.records import Node, Relationship
 >>> from credgraph.graph.projection import Projection
@@ -18,7 +19,7 @@ builds from Neo4j's rows.
 >>> g.table("SHAREHOLDER_OF").in_force(day(dt.date(2021, 1, 1))).tolist()
 [True]
 >>> g.fact(0)
-{'type': 'SHAREHOLDER_OF', 'src': 'p1', 'dst': 'e1', 'start_date': '2020-01-01', 'end_date': None, 'share_pct': 60.0}
+{'type': 'SHAREHOLDER_OF', 'src': 'p1', 'dst': 'e1', 'start_date': '2020-01-01', 'end_date': None, 'grade': 'exact', 'share_pct': 60.0}
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from credgraph.analytics.common import as_date, node_key
+from credgraph.graph.links import link_grade
 from credgraph.graph.projection import Projection
 
 OPEN_START = 0
@@ -57,9 +59,10 @@ def number(value: Any) -> float | None:
 
 
 def fact(rel_type: str, src: str, dst: str, props: Mapping[str, Any]) -> dict[str, Any]:
-    """The evidence form of one relationship: type, ends, dates and its telling property."""
+    """The evidence form of one relationship: type, ends, dates, link grade and its telling property."""
     out: dict[str, Any] = {"type": rel_type, "src": src, "dst": dst,
-                           "start_date": iso(props.get("start_date")), "end_date": iso(props.get("end_date"))}
+                           "start_date": iso(props.get("start_date")), "end_date": iso(props.get("end_date")),
+                           "grade": link_grade(props)}
     name = FACT_PROPS.get(rel_type)
     if name == "role":
         out["role"] = props.get("role")
@@ -139,6 +142,10 @@ class DetectionGraph:
     def rel_props(self, index: int) -> dict[str, Any]:
         """The properties of relationship ``index``."""
         return self.projection.rel_props[index]
+
+    def grade(self, index: int) -> str:
+        """The link grade relationship ``index`` rests on (``exact`` when keyed)."""
+        return link_grade(self.projection.rel_props[index])
 
     def fact(self, index: int) -> dict[str, Any]:
         """The evidence form of relationship ``index``."""

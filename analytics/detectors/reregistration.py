@@ -27,11 +27,12 @@ from credgraph.analytics.detectors.settings import DetectorSettings
 from credgraph.graph.records import Finding
 
 
-def _listing(graph: DetectionGraph, entry: int) -> dict[str, Any]:
+def _listing(graph: DetectionGraph, entry: int, held: int) -> dict[str, Any]:
+    """The entry's facts, with the grade of the ``HAS_LIST_ENTRY`` link ``held`` that ties it to its subject."""
     props = graph.props(entry)
     return {"entry_id": props.get("entry_id"), "list": props.get("list"), "subject_id": props.get("subject_id"),
             "subject_type": props.get("subject_type"), "listed_date": iso(props.get("listed_date")),
-            "removed_date": iso(props.get("removed_date"))}
+            "removed_date": iso(props.get("removed_date")), "grade": graph.grade(held)}
 
 
 def match(graph: DetectionGraph, as_of: dt.date, settings: DetectorSettings) -> list[Row]:
@@ -48,7 +49,7 @@ def match(graph: DetectionGraph, as_of: dt.date, settings: DetectorSettings) -> 
     is_person = graph.is_label("Person")
     is_firm = graph.is_label("Enterprise")
     rows: list[Row] = []
-    for subject, entry in zip(entries.src.tolist(), entries.dst.tolist()):
+    for held, subject, entry in zip(entries.rel.tolist(), entries.src.tolist(), entries.dst.tolist()):
         props = graph.props(entry)
         listed = day(props.get("listed_date"))
         if props.get("list") not in lists or listed > on:
@@ -69,7 +70,7 @@ def match(graph: DetectionGraph, as_of: dt.date, settings: DetectorSettings) -> 
                     rows.append({
                         "person_id": graph.key(person), "uscc": graph.key(firm),
                         "firm_reg_date": iso(graph.props(firm).get("reg_date")),
-                        "listing": _listing(graph, entry),
+                        "listing": _listing(graph, entry, held),
                         "principal_of_listed": None if via is None else graph.fact(int(roles.rel[via])),
                         "role": graph.fact(int(roles.rel[k])),
                     })

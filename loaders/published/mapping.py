@@ -304,7 +304,7 @@ class _Reader:
             return End(ref=data)
         spec = self.table(data, what)
         label = spec.get("label")
-        if label not in MODEL.nodes:
+        if not isinstance(label, str) or label not in MODEL.nodes:
             raise self.fail(f"{what}.label {label!r} is not a node label of the model")
         return End(label=label, key=self.text(spec.get("key"), f"{what}.key"))
 
@@ -312,7 +312,7 @@ class _Reader:
         what = f"relations[{i}]"
         spec = self.table(data, what)
         rel_type = spec.get("type")
-        if rel_type not in MODEL.relationships:
+        if not isinstance(rel_type, str) or rel_type not in MODEL.relationships:
             raise self.fail(f"{what}.type {rel_type!r} is not a relationship type of the model")
         rel = MODEL.relationships[rel_type]
         props = self.properties(spec.get("properties"), f"{what}.properties", rel.properties)
@@ -382,7 +382,7 @@ def _check(mapping: Mapping, reader: _Reader) -> None:
 def _end_labels(mapping: Mapping, end: End) -> tuple[str, ...]:
     if end.label:
         return (end.label,)
-    if end.ref in mapping.records:
+    if end.ref and end.ref in mapping.records:
         return (mapping.records[end.ref].label,)
     mention = mapping.mentions[end.ref or ""]
     if mention.subject in SUBJECT_LABELS:

@@ -254,8 +254,8 @@ def read_row(mapping: Mapping, line: int, header: list[str], values: list[str]) 
         else:
             problems.append(Problem(spec.id, "", f"the {spec.label} id {spec.id} is empty on this row"))
     mentions: dict[str, MentionRow] = {}
-    for role, spec in mapping.mentions.items():
-        mention = _mention(spec, rid, cells, mapping)
+    for role, mention_spec in mapping.mentions.items():
+        mention = _mention(mention_spec, rid, cells, mapping)
         if mention is not None:
             mentions[role] = mention
     for role, mention in mentions.items():
