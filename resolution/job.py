@@ -145,19 +145,17 @@ def run_resolution(store: GraphStore, *, settings: ResolutionSettings | None = N
 
 def write_links_csv(job: ResolutionRun, path: Path) -> int:
     """Write ``links.csv`` (contract section 4): one row per mention; return the row count."""
-    links = job.resolution.links.set_index("mention_id")
+    res = job.resolution.links
+    links = {mid: (subject, str(label).lower(), grade, score, evidence) for mid, subject, label, grade, score, evidence
+             in zip(res["mention_id"], res["subject_id"], res["label"], res["grade"], res["score"], res["evidence"])}
+    unresolved = job.resolution.unresolved
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(LINKS_COLUMNS)
         for m in job.mentions.sort_values(["file", "line", "mention_id"], kind="stable").itertuples(index=False):
-            if m.mention_id in links.index:
-                link = links.loc[m.mention_id]
-                subject, kind, grade = link["subject_id"], str(link["label"]).lower(), link["grade"]
-                score, evidence = link["score"], link["evidence"]
-            else:
-                subject, kind, grade, score = "", m.subject_type, "unresolved", ""
-                evidence = job.resolution.unresolved.get(m.mention_id, "")
+            subject, kind, grade, score, evidence = links.get(
+                m.mention_id, ("", m.subject_type, "unresolved", "", unresolved.get(m.mention_id, "")))
             writer.writerow([m.mention_id, m.source, spreadsheet_safe(str(m.file or "")), m.line, m.role,
                              spreadsheet_safe(m.name or ""), spreadsheet_safe(m.identifier or ""), subject, kind,
                              grade, score, evidence])
