@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from credgraph.graph.identifiers import identifier_kind
+from credgraph.graph.identifiers import identifier_kind, resident_id_problem
 from credgraph.graph.model import MODEL
 from credgraph.graph.types import Invalid, normalise_text
 from credgraph.loaders.published.mapping import SUBJECT_LABELS, End, Mapping, MentionSpec, RecordSpec, Value
@@ -113,6 +113,10 @@ def _identifiers(spec: MentionSpec, cells: dict[str, str], subject: str) -> list
             continue  # 非公示项, 无, '-': nothing to go on
         if kind == "passport" and (subject == "enterprise" or len(value) in (15, 18)):
             kind = "invalid"  # a firm's or resident ID that fails its check
+        if kind == "uscc" and subject != "enterprise" and resident_id_problem(value) is None:
+            # One resident ID in 31 also passes the USCC check: a person's row means the person.
+            named_person = subject == "person" or guess_subject(cells.get(spec.name, ""), "none")[0] == "person"
+            kind = "resident_id" if named_person else kind
         found.append((kind, value, raw))
     found.sort(key=lambda item: ID_STRENGTH.index(item[0]))
     return found
