@@ -34,7 +34,7 @@ from credgraph.graph.links import GRADES
 from credgraph.graph.records import Origin, RelRow, Run, WriteResult
 from credgraph.graph.store import GraphStore, new_id, utc_now
 from credgraph.loaders.report import spreadsheet_safe
-from credgraph.resolution.engine import Resolution, resolve
+from credgraph.resolution.engine import Decisions, Resolution, resolve
 from credgraph.resolution.materialise import linked_relationships, write_linked
 from credgraph.resolution.review import read_decisions
 from credgraph.resolution.settings import ResolutionSettings, load_settings
@@ -101,9 +101,19 @@ def _replace_changed(store: GraphStore, rel_type: str, rows: list[RelRow], field
     return store.replace_relationships(rel_type, "Mention", changed, [r for r in rows if r.dst in keep], origin)
 
 
+Resolver = Callable[[pd.DataFrame, Registry, Decisions, ResolutionSettings], Resolution]
+
+
 def run_resolution(store: GraphStore, *, settings: ResolutionSettings | None = None, user: str = "",
-                   load_id: str | None = None, progress: Progress | None = None) -> ResolutionRun:
-    """Resolve every mention in ``store`` and write the outcome; see the module docstring."""
+                   load_id: str | None = None, progress: Progress | None = None,
+                   resolver: Resolver = resolve) -> ResolutionRun:
+    """Resolve every mention in ``store`` and write the outcome; see the module docstring.
+
+    ``resolver`` turns the mentions, the registry, the decisions and the
+    settings into a ``Resolution``: the rule engine by default; a benchmark
+    passes the truth of a generated world to measure what perfect resolution
+    would give, through the same writing.
+    """
     cfg = settings or load_settings()
     run_id = new_id("resolve")
     origin = Origin(load_id or run_id, "resolution", utc_now())
@@ -119,7 +129,7 @@ def run_resolution(store: GraphStore, *, settings: ResolutionSettings | None = N
     if progress:
         progress(f"resolving {len(mentions):,} mentions")
     start = time.perf_counter()
-    resolution = resolve(mentions, registry, decisions, cfg)
+    resolution = resolver(mentions, registry, decisions, cfg)
     seconds["resolve"] = time.perf_counter() - start
     if progress:
         progress("writing links")
