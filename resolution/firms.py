@@ -84,13 +84,16 @@ def _name_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> t
     """Candidates by normalised name, and why mentions got none."""
     parsed = [parse_firm_name(n or "") for n in m["name"].tolist()]
     ask = pd.DataFrame({"mention_id": m["mention_id"].to_numpy(), "key": [p.key for p in parsed],
-                        "core": [p.core for p in parsed], "hints": [p.regions for p in parsed],
+                        "core": [p.core for p in parsed], "branch": [p.branch for p in parsed],
+                        "hints": [p.regions for p in parsed],
                         "hint": m["region_code"].to_numpy(), "on": m["on"].to_numpy(),
                         "m_reg_no": m["id_value"].where(m["id_kind"] == "reg_no").to_numpy()})
     ask = ask[ask["core"] != ""]
     firms = reg.firms[["uscc", "name", "key", "core", "regions", "region_code", "reg_no", "reg_date", "end_date"]]
     full = ask.merge(firms.drop(columns=["core"]), on="key")
-    loose = ask[~ask["mention_id"].isin(set(full["mention_id"]))].merge(firms.drop(columns=["key"]), on="core")
+    # Another legal form of the same trade name, never a branch for its parent or the other way round.
+    branches = firms.assign(branch=firms["key"].astype(object).str.rsplit("|", n=1).str[-1]).drop(columns=["key"])
+    loose = ask[~ask["mention_id"].isin(set(full["mention_id"]))].merge(branches, on=["core", "branch"])
     notes: dict[str, dict[str, Any]] = {}
     parts = []
     for hit, whole in ((full, True), (loose, False)):
@@ -150,7 +153,8 @@ def agency_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> 
     """Candidate rows for agency mentions (procurers), and the evidence of those that get none."""
     agencies = reg.agencies
     ask = pd.DataFrame({"mention_id": m["mention_id"].to_numpy(), "full": [clean_text(n or "") for n in m["name"]],
-                        "key": [parse_firm_name(n or "").key for n in m["name"]], "hint": m["region_code"].to_numpy()})
+                        "key": [parse_firm_name(n or "").key for n in m["name"]],
+                        "hint": m["region_code"].to_numpy()}).astype(object)
     exact = ask.merge(agencies[["agency_id", "full", "region_code", "name"]], on="full")
     by_key = ask[~ask["mention_id"].isin(set(exact["mention_id"]))].merge(
         agencies[["agency_id", "key", "region_code", "name"]], on="key")

@@ -83,12 +83,18 @@ def grade(rows: pd.DataFrame, max_candidates: int) -> tuple[pd.DataFrame, pd.Dat
     rest["n"] = rest.groupby("mention_id")["subject_id"].transform("size")
     blocked = (rest["grade_if_unique"] == "").groupby(rest["mention_id"]).transform("max").astype(bool)
     probable = rest[(rest["n"] <= max_candidates) & ~blocked].copy()
+    # A mention picked at grade probable keeps its candidates too, for review to see and decide.
+    soft = rows[rows["mention_id"].isin(set(links.loc[links["grade"] == "probable", "mention_id"]))].copy()
+    soft["n"] = soft.groupby("mention_id")["subject_id"].transform("size")
     probable["rank"] = probable.groupby("mention_id").cumcount() + 1
+    soft["rank"] = soft.groupby("mention_id").cumcount() + 1
     probable["score"] = [score(x) for x in probable["logit"].tolist()]
     best = probable[probable["rank"] == 1].copy()
     best["grade"] = "probable"
     best["candidates"] = best["n"]
     links = pd.concat([links, best[links.columns.intersection(best.columns)]], ignore_index=True)
+    soft["score"] = [score(x) for x in soft["logit"].tolist()]
+    probable = pd.concat([probable, soft], ignore_index=True).sort_values(["mention_id", "rank"], kind="stable")
     links["score"] = [score(x) for x in links["logit"].tolist()]
     others: dict[str, list[str]] = {}
     for mid, subject in zip(rows["mention_id"], rows["subject_id"]):

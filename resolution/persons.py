@@ -112,6 +112,7 @@ def person_candidates(pm: pd.DataFrame, reg: Registry, context: dict[str, str], 
     """
     pm = pm.assign(name_key=[person_name_key(n or "") for n in pm["name"].tolist()],
                    firm=[context.get(o) if isinstance(o, str) else None for o in pm["of"].tolist()])
+    pm = pm.astype(object) if pm.empty else pm  # no person mentions: empty float64 columns would not merge
     persons = dict(zip(reg.persons["person_id"], zip(reg.persons["name_key"], reg.persons["name"],
                                                       reg.persons["gender"], reg.persons["birth_date"])))
     tolerance = int(s.rule("age_tolerance"))

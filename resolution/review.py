@@ -14,6 +14,7 @@ reviewer just accepted) follow at the next ``credgraph resolve``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ import pandas as pd
 
 from credgraph.graph.errors import ConfigError, NotFoundError
 from credgraph.graph.records import NodeRow, Origin, RelRow
-from credgraph.graph.store import GraphStore, new_id, utc_now
+from credgraph.graph.store import GraphStore, new_id
 from credgraph.resolution.engine import Decisions
 from credgraph.resolution.materialise import linked_relationships
 
@@ -83,7 +84,8 @@ def decide(store: GraphStore, mention_id: str, subject_id: str, verdict: str, no
         raise NotFoundError(f"no {' or '.join(a.lower() for a in allowed)} {subject_id!r} in {store.location} "
                             f"for mention {mention_id}")
     decision_id = new_id("decision")
-    at = utc_now()
+    # To the microsecond: decisions of one second (accept, then undo) must keep their order.
+    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     origin = Origin(decision_id, "review", at)
     props = {"decision_id": decision_id, "mention_id": mention_id, "subject_id": subject_id, "verdict": verdict,
              "note": note or None, "user": user or None, "decided_at": at}

@@ -30,7 +30,10 @@ FIRM_FIELDS = ("name", "region_code", "reg_no", "reg_date", "end_date")
 
 
 def _frame(table: dict[str, list[Any]]) -> pd.DataFrame:
-    return pd.DataFrame(table) if table else pd.DataFrame()
+    if not table:
+        return pd.DataFrame()
+    df = pd.DataFrame(table)
+    return df.astype(object) if df.empty else df  # empty columns are float64, and ``.str`` refuses them
 
 
 def firm_frame(table: dict[str, list[Any]]) -> pd.DataFrame:
@@ -71,7 +74,9 @@ class Registry:
         roles = rels[rels["src_label"] == "Person"][["src", "dst", "type"]] if len(rels) else rels
         roles = roles.rename(columns={"src": "person_id", "dst": "uscc"}).drop_duplicates(ignore_index=True)
         reg_nos = firms.loc[firms["reg_no"].notna(), ["reg_no", "uscc"]].reset_index(drop=True)
-        return cls(firms, persons, agencies, roles, reg_nos)
+        # A store with no registry yet (a published file loaded first) must resolve to nothing, not fail.
+        frames = [df.astype(object) if df.empty else df for df in (firms, persons, agencies, roles, reg_nos)]
+        return cls(*frames)
 
     def with_published_reg_nos(self, mentions: pd.DataFrame) -> None:
         """Add the registration numbers that published rows give beside a known USCC."""
