@@ -63,9 +63,18 @@ def counts(props: Mapping[str, Any], min_grade: str = DEFAULT_MIN_GRADE) -> bool
     return at_least(link_grade(props), min_grade)
 
 
+def grade_rank(grade: str) -> int:
+    """The place of ``grade`` from the best (``exact`` is 0); unknown grades come last.
+
+    >>> grade_rank("exact") < grade_rank("strong") < grade_rank("probable")
+    True
+    """
+    return _RANK.get(grade, len(GRADES))
+
+
 def weakest(grades: Iterable[str]) -> str:
     """The worst of some grades (``exact`` for none)."""
-    return max(grades, key=lambda g: _RANK.get(g, len(GRADES)), default="exact")
+    return max(grades, key=grade_rank, default="exact")
 
 
 def graded(relationships: Iterable[Relationship], min_grade: str | None) -> Iterator[Relationship]:

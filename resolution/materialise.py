@@ -11,6 +11,14 @@ the weaker of the two links it rests on. Links of every grade down to
 Writing compares with what the store holds (``relationship_table``), so a
 re-run that changes nothing writes nothing, and a link that moves or goes
 takes its relationships with it.
+
+A type the model keys by its two ends alone (``BID_ON``: one bid per firm and
+project) gets one relationship per pair however many rows name it: a winner
+is named by the award notice (``won`` true) and again by the bid opening
+record (``won`` false). The pair keeps the row of the best grade, with the
+values it lacks from rows as good and a true flag from any row (the award's
+``won``); the grade is then the weakest of the rows it took a flag from, so
+that a win resting on a weaker link never counts at a stronger grade.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from credgraph.graph.encoding import content_hash, encode_relationship
-from credgraph.graph.links import LINKED_TYPES, weakest
+from credgraph.graph.links import LINKED_TYPES, grade_rank, weakest
 from credgraph.graph.model import MODEL
 from credgraph.graph.records import Origin, RelRow, WriteResult
 from credgraph.graph.store import GraphStore
@@ -71,6 +79,42 @@ def linked_relationships(mentions: pd.DataFrame, links: pd.DataFrame, exists: An
             props[rel.from_type] = src_label.lower()
         props.update(via_mention=mid, link_grade=weakest([grade, o_grade]))
         out[rel.type].append((mid, RelRow(src, dst, props, src_label=src_label)))
+    for rel_type in [t for t in out if not MODEL.relationships[t].key]:
+        out[rel_type] = one_per_pair(out[rel_type])
+    return out
+
+
+def one_per_pair(rows: list[tuple[str, RelRow]]) -> list[tuple[str, RelRow]]:
+    """The rows of a type keyed by its ends, one per pair, as the module says.
+
+    >>> award = ("m1", RelRow("F", "P", {"won": True, "amount": 9.0, "link_grade": "strong", "via_mention": "m1"}))
+    >>> opening = ("m2", RelRow("F", "P", {"won": False, "amount": 8.0, "bid_date": "2024-03-01",
+    ...                                    "link_grade": "exact", "via_mention": "m2"}))
+    >>> [(m, r.props["won"], r.props["amount"], r.props["bid_date"], r.props["link_grade"])
+    ...  for m, r in one_per_pair([award, opening])]
+    [('m2', True, 8.0, '2024-03-01', 'strong')]
+    """
+    pairs: dict[tuple[Any, ...], list[tuple[str, RelRow]]] = defaultdict(list)
+    for mid, row in rows:
+        pairs[(row.src_label, row.src, row.dst)].append((mid, row))
+    out = []
+    for group in pairs.values():
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        group.sort(key=lambda item: (grade_rank(item[1].props["link_grade"]), item[0]))
+        mid, first = group[0]
+        props, grades = dict(first.props), [first.props["link_grade"]]
+        for _, row in group[1:]:
+            same = row.props["link_grade"] == first.props["link_grade"]
+            if same:
+                props.update({k: v for k, v in row.props.items() if props.get(k) is None})
+            flags = {k: True for k, v in row.props.items() if v is True and props.get(k) is not True}
+            if flags:
+                props.update(flags)
+                grades.append(row.props["link_grade"])
+        props.update(via_mention=mid, link_grade=weakest(grades))
+        out.append((mid, RelRow(first.src, first.dst, props, first.line, first.src_label)))
     return out
 
 

@@ -9,6 +9,7 @@ CI limit is tight).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -204,6 +205,19 @@ def test_a_firm_name_unique_in_its_region_links_strong_and_makes_the_won_bid(wor
     assert link_of(world, mention_at(world, 2, "procurer")) == (AGENCY_PROC, "strong")
     bids = [(r.src, r.dst, r.props["won"], r.props["link_grade"]) for r in world.iter_relationships(["BID_ON"])]
     assert bids == [(HENGDA, "GZ-1", True, "strong")]
+
+
+def test_a_winner_also_in_the_bid_opening_record_has_one_bid_that_won(world: GraphStore, tmp_path: Path) -> None:
+    from credgraph.loaders.published.mapping import read_mapping
+
+    award(world, tmp_path, "广州恒达市政工程有限责任公司")
+    opening = [{"项目编号": "GZ-1", "投标人名称": "广州恒达市政工程有限责任公司", "投标人统一社会信用代码": HENGDA,
+                "投标报价（万元）": "100", "开标日期": "2023-03-01"}]
+    mapping = read_mapping(Path(__file__).parents[1] / "loaders" / "published" / "examples" / "bid_opening.toml")
+    load_source(world, published(tmp_path / "b", "bid_opening", opening), mapping, tmp_path)
+    bids = [(r.src, r.dst, r.props["won"], r.props.get("bid_date"), r.props["link_grade"])
+            for r in world.iter_relationships(["BID_ON"])]
+    assert bids == [(HENGDA, "GZ-1", True, dt.date(2023, 3, 1), "strong")]
 
 
 @pytest.mark.parametrize("written, uscc", [
