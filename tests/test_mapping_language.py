@@ -129,7 +129,8 @@ def test_each_builtin_reads_the_contract_columns(name: str) -> None:
      "[records.r.properties]\nkind = { column = 'a', keywords = 'nope' }\n", "keyword table 'nope'"),
     ("[source\nname = 'x'", "not valid TOML"),
     ("[source]\nkey = ['a']\n[mentions.m]\nname = 'a'\n", "source.name"),
-], ids=["empty", "subject", "relation-type", "of", "keywords", "toml", "name"])
+    ("[source]\nname = 'court:gz/2024'\nkey = ['a']\n[mentions.m]\nname = 'a'\n", "only letters, digits and _"),
+], ids=["empty", "subject", "relation-type", "of", "keywords", "toml", "name", "name-charset"])
 def test_a_mapping_mistake_is_refused_naming_the_field(text: str, names: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(names)):
         parse_mapping(text, "mine.toml")

@@ -209,6 +209,13 @@ class _Reader:
             raise self.fail(f"{what} must be a non-empty string")
         return data
 
+    def source_name(self, data: Any) -> str:
+        """The source's name: letters (any script), digits and ``_``, since it starts every record and mention id."""
+        name = self.text(data, "source.name")
+        if not re.fullmatch(r"\w+", name):
+            raise self.fail(f"source.name {name!r} may hold only letters, digits and _ (it starts every record id)")
+        return name
+
     def texts(self, data: Any, what: str) -> tuple[str, ...]:
         if isinstance(data, str):
             return (self.text(data, what),)
@@ -343,7 +350,7 @@ def parse_mapping(text: str, where: str = "<text>") -> Mapping:
     relations = tuple(reader.relation(i, spec, names) for i, spec in enumerate(relations_data))
     keywords = {name: reader.word_table(t, f"keywords.{name}") for name, t in reader.table(data.get("keywords", {}), "keywords").items()}
     mapping = Mapping(
-        name=reader.text(source.get("name"), "source.name"),
+        name=reader.source_name(source.get("name")),
         title=str(source.get("title", "")),
         key=reader.texts(source.get("key"), "source.key"),
         required=reader.texts(source.get("required", []), "source.required") if source.get("required") else (),
