@@ -15,7 +15,11 @@ never links. What singles a person out:
   never those an earlier run made.
 
 Where a masked ID leaves several people, a role in the row's firm narrows them.
-A masked ID with no name, or a name with neither, stays unresolved.
+A masked ID with no name stays unresolved. A name with neither stays
+unresolved too, except that where the row ties it to a linked firm and the
+store holds exactly one person of that name, that person is a ``probable``
+candidate for review: never a link that counts, since the same name may be
+someone the store does not hold.
 """
 
 from __future__ import annotations
@@ -118,6 +122,8 @@ def person_candidates(pm: pd.DataFrame, reg: Registry, context: dict[str, str], 
     tolerance = int(s.rule("age_tolerance"))
     min_visible = int(s.rule("min_visible_masked"))
     named = reg.persons["name_key"].value_counts().to_dict()
+    unique = reg.persons[reg.persons["name_key"].map(named).eq(1) & reg.persons["name_key"].ne("")]
+    only_one = dict(zip(unique["name_key"], unique["person_id"]))
     role_index = roles.merge(reg.persons[["person_id", "name_key"]], on="person_id")
     role_pairs = set(zip(role_index["person_id"], role_index["uscc"]))
     by_firm = role_index.merge(pm[pm["firm"].notna()][["mention_id", "name_key", "firm"]],
@@ -173,6 +179,11 @@ def person_candidates(pm: pd.DataFrame, reg: Registry, context: dict[str, str], 
                 rule = "the name and a role in the firm of the record single out one person"
                 unique_grade = "strong"
             rows.append(_row(m.mention_id, pid, unique_grade, bool(visible) and role is not None, logit, rule, features))
+        if not kept and m.id_kind not in ("masked_id",) and isinstance(m.firm, str) and m.name_key in only_one:
+            rows.append(_row(m.mention_id, only_one[m.name_key], "probable", False, s.weight("person_name"),
+                             "the only person of this name in the store: a name alone never links, so a person decides",
+                             {**base, "firm_of_row": m.firm}))
+            continue
         if not kept:
             why = ("no person of this name has a compatible ID" if m.id_kind == "masked_id"
                    else "the name alone never links: nothing else singles out a person"

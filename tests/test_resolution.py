@@ -168,6 +168,15 @@ def test_two_homonyms_in_one_city_are_never_linked_by_name(world: GraphStore, tm
     assert link_of(world, mention_at(world, 2, "enterprise")) == (HUAXIN, "exact")
 
 
+def test_the_only_person_of_a_name_is_a_probable_candidate_for_an_officer_never_a_link_that_counts(
+        world: GraphStore, tmp_path: Path) -> None:
+    rows = [{"企业名称": "广州市华信贸易有限公司", "统一社会信用代码": HUAXIN, "姓名": "王芳", "职务": "经理"}]
+    load_source(world, published(tmp_path, "registry_officers", rows), "registry_officers", tmp_path)
+    mid = mention_at(world, 2, "officer")
+    assert link_of(world, mid) == (WANG, "probable") and candidates_of(world, mid) == {WANG}
+    assert [r.props["link_grade"] for r in world.iter_relationships(["OFFICER_OF"])] == ["probable"]
+
+
 def test_a_person_named_with_a_role_in_the_row_firm_links_strong(world: GraphStore, tmp_path: Path) -> None:
     penalties(world, tmp_path, {"行政相对人名称": "广州市华信贸易有限公司", "统一社会信用代码": HUAXIN, "法定代表人": "李娜"})
     assert link_of(world, mention_at(world, 2, "legal_rep")) == (LI_NA, "strong")
