@@ -64,6 +64,8 @@ def review_list(
     source: Annotated[Optional[str], typer.Option("--source", help="Only mentions of this source.")] = None,
     unresolved: Annotated[bool, typer.Option("--unresolved", help="List unresolved mentions instead of probable ones.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many mentions.")] = 50,
+    order: Annotated[str, typer.Option("--order", help="file (source, file, line) or records (candidates holding "
+                                       "penalties and list entries first).")] = "file",
     as_json: Json = False,
 ) -> None:
     """Probable mentions and their candidates, side by side with the evidence.
@@ -73,7 +75,7 @@ def review_list(
     from credgraph.resolution.review_queue import review_queue
 
     with open_store(db, create=False) as store:
-        items, total = review_queue(store, source=source, unresolved=unresolved, limit=limit)
+        items, total = review_queue(store, source=source, unresolved=unresolved, limit=limit, order=order)
         store.audit(current_user(), "review list", source or "", {"shown": len(items), "unresolved": unresolved})
     if as_json:
         print_json({"total": total, "mentions": items})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from credgraph.graph.errors import ConfigError
 from credgraph.graph.store import GraphStore
 
 MENTION_FIELDS = ("record_id", "source", "role", "name", "identifier", "id_kind", "subject_type", "region_code")
@@ -25,9 +26,31 @@ def _mentions(store: GraphStore, source: str | None) -> dict[str, dict[str, Any]
     return out
 
 
+ORDERS = ("file", "records")
+
+
+def _records_held(store: GraphStore, cands: dict[str, list[Any]]) -> dict[str, int]:
+    """Per probable mention: how many penalties and list entries its candidates hold (counted at any grade)."""
+    held = store.relationship_table(["HAS_PENALTY", "HAS_LIST_ENTRY"], ())
+    per_subject: dict[str, int] = {}
+    for subject in held["src"]:
+        per_subject[subject] = per_subject.get(subject, 0) + 1
+    out: dict[str, int] = {}
+    for subject, mid in zip(cands["src"], cands["dst"]):
+        out[mid] = out.get(mid, 0) + per_subject.get(subject, 0)
+    return out
+
+
 def review_queue(store: GraphStore, source: str | None = None, unresolved: bool = False,
-                 limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """A page of the queue and how many mentions it holds in all, ordered by source, file and line."""
+                 limit: int = 50, offset: int = 0, order: str = "file") -> tuple[list[dict[str, Any]], int]:
+    """A page of the queue and how many mentions it holds in all.
+
+    ``order`` ``file`` lists by source, file and line; ``records`` puts first
+    the mentions whose candidates hold the most penalties and list entries
+    (the links that decide whether a record reaches its subject), then by file.
+    """
+    if order not in ORDERS:
+        raise ConfigError(f"unknown review order {order!r}: use one of {', '.join(ORDERS)}")
     mentions = _mentions(store, source)
     links = store.relationship_table(["SAME_AS"], ("link_grade",))
     grade = dict(zip(links["dst"], links["link_grade"]))
@@ -35,9 +58,11 @@ def review_queue(store: GraphStore, source: str | None = None, unresolved: bool 
         wanted = [m for m in mentions if m not in grade]
     else:
         wanted = [m for m in mentions if grade.get(m) == "probable"]
-    wanted.sort(key=lambda m: (mentions[m]["source"] or "", mentions[m]["file"] or "", mentions[m]["line"] or 0, m))
-    page = wanted[offset: offset + limit]
     cands = store.relationship_table(["MAYBE_SAME_AS"], ("rank", "score", "evidence"))
+    held = _records_held(store, cands) if order == "records" else {}
+    wanted.sort(key=lambda m: (-held.get(m, 0), mentions[m]["source"] or "", mentions[m]["file"] or "",
+                               mentions[m]["line"] or 0, m))
+    page = wanted[offset: offset + limit]
     by_mention: dict[str, list[dict[str, Any]]] = {}
     keep = set(page)
     for i, mid in enumerate(cands["dst"]):

@@ -19,7 +19,7 @@ from credgraph.resolution.job import LINKS_COLUMNS, run_resolution, write_links_
 from credgraph.resolution.review import decide
 from credgraph.resolution.review_queue import review_queue
 from tests.published_world import (
-    HUAXIN, XINDA, ZW1, ZW2, candidates_of, cli, court_row, db, link_of, load_registry, load_source, mention_at,
+    HUAXIN, WANG, XINDA, ZW1, ZW2, candidates_of, cli, court_row, db, link_of, load_registry, load_source, mention_at,
     published,
 )
 
@@ -164,6 +164,28 @@ def test_review_queue_pages_are_ordered_by_source_file_and_line(sqlite_store: Gr
     items, total = review_queue(sqlite_store, limit=2)
     assert total == 3 and [i["line"] for i in items] == [2, 3]
     assert [i["line"] for i in review_queue(sqlite_store, limit=2, offset=2)[0]] == [4]
+
+
+def test_review_queue_in_records_order_puts_first_the_candidates_that_hold_records(
+        sqlite_store: GraphStore, tmp_path: Path) -> None:
+    load_registry(sqlite_store, tmp_path)
+    debtor = [court_row(**{"被执行人姓名/名称": "王芳", "身份证号码/组织机构代码": WANG})]
+    load_source(sqlite_store, published(tmp_path / "court", "court_dishonest", debtor), "court_dishonest", tmp_path)
+    officers = [{"企业名称": "深圳信达科技有限公司", "统一社会信用代码": XINDA, "姓名": name, "职务": "经理"}
+                for name in ("李娜", "王芳")]
+    load_source(sqlite_store, published(tmp_path, "registry_officers", officers), "registry_officers", tmp_path)
+    by_file, total = review_queue(sqlite_store, source="registry_officers")
+    by_records, _ = review_queue(sqlite_store, source="registry_officers", order="records")
+    assert total == 2 and [i["name"] for i in by_file] == ["李娜", "王芳"]
+    assert [i["name"] for i in by_records] == ["王芳", "李娜"]
+
+
+def test_an_unknown_review_order_is_refused() -> None:
+    from credgraph.graph.errors import ConfigError
+    from credgraph.graph.store import open_store
+
+    with pytest.raises(ConfigError, match="unknown review order"):
+        review_queue(open_store(":memory:"), order="loudest")
 
 
 # -- links.csv ----------------------------------------------------------------------------
