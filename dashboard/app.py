@@ -2,7 +2,7 @@
 
 Sign-in against the users file, then one page at a time from the sidebar:
 Search, Subject (profile, network, risk explanation, export), Paths, Findings,
-Clusters, Jobs (analyst+), Audit (admin). Pages are thin layouts in
+Clusters, Review (investigator+), Jobs (analyst+), Audit (admin). Pages are thin layouts in
 ``credgraph.dashboard.views`` over plain functions in ``credgraph.dashboard``.
 """
 
@@ -12,7 +12,7 @@ import streamlit as st
 
 from credgraph.dashboard import ui
 from credgraph.dashboard.users import authenticate, list_users, users_path
-from credgraph.dashboard.views import admin, clusters, findings, jobs, paths, search, subject
+from credgraph.dashboard.views import admin, clusters, findings, jobs, paths, review, search, subject
 from credgraph.graph.access import allows
 from credgraph.graph.errors import CredgraphError
 
@@ -22,10 +22,11 @@ PAGES = {
     "Paths": paths.render,
     "Findings": findings.render,
     "Clusters": clusters.render,
+    "Review": review.render,
     "Jobs": jobs.render,
     "Audit": admin.render,
 }
-RIGHTS = {"Jobs": "run_jobs", "Audit": "manage_users"}
+RIGHTS = {"Review": "review_links", "Jobs": "run_jobs", "Audit": "manage_users"}
 
 
 def login() -> None:

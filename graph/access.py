@@ -3,7 +3,8 @@
 Roles are ordered; each has every right of the roles before it:
 
 * ``viewer``: search, subject profiles and networks, findings; person IDs masked;
-* ``investigator``: as viewer, with person IDs in full, and exports;
+* ``investigator``: as viewer, with person IDs in full, exports, and the review of
+  entity resolution's links (the dashboard's Review page);
 * ``analyst``: as investigator, and runs detection and risk jobs;
 * ``admin``: as analyst, and manages users.
 
@@ -26,6 +27,7 @@ ROLES: Final = ("viewer", "investigator", "analyst", "admin")
 RIGHTS: Final = {
     "see_person_ids": "investigator",
     "export": "investigator",
+    "review_links": "investigator",
     "run_jobs": "analyst",
     "manage_users": "admin",
 }

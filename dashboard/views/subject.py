@@ -1,4 +1,4 @@
-"""Subject page: profile, network, the risk explanation and the export action."""
+"""Subject page: profile (with the published records linked), network, the risk explanation and the export action."""
 
 from __future__ import annotations
 
@@ -8,12 +8,19 @@ from typing import Any
 import streamlit as st
 
 from credgraph.dashboard import ui
+from credgraph.dashboard.review_view import linked_mentions
 from credgraph.dashboard.risk_view import explanation, node_names, risk_date
 from credgraph.dashboard.subjects import Profile
 from credgraph.dashboard.views import export, network
 from credgraph.graph.errors import CredgraphError
 
 SMALL_STORE = 50_000  # nodes + relationships: below this the risk explanation is computed without asking
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False, max_entries=200)
+def cached_linked(db: str, key: str, role: str) -> tuple[list[dict[str, str]], int]:
+    """The mentions linked to ``key`` for ``role`` (capped) and how many in all."""
+    return linked_mentions(ui.shared_store(db), key, role)
 
 
 def render() -> None:
@@ -66,6 +73,11 @@ def _profile(profile: Profile) -> None:
         ui.table(profile.findings, "in no finding of the latest detection run")
     st.subheader("Relationships", anchor=False)
     ui.table(profile.links, "no relationships")
+    st.subheader("Published records linked (公示记录关联)", anchor=False)
+    rows, total = cached_linked(ui.db_location(), profile.key, ui.role())
+    if total > len(rows):
+        st.caption(f"the first {len(rows)} of {total} mentions linked")
+    ui.table(rows, "no published record names this subject")
 
 
 def _risk(db: str, key: str, as_of: dt.date, scores: dict[str, Any]) -> None:
