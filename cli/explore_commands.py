@@ -80,8 +80,15 @@ def show(
 
     Example: credgraph show 914403001922038216 --depth 2 --as-of 2024-06-30
     """
+    from credgraph.resolution.provenance import record_mentions, subject_mentions
+
     with open_store(db) as store:
         sub = store.neighbourhood(key, depth, rel_type, parse_as_of(as_of))
+        centre = next((n for n in sub.nodes if n.key == key), None)
+        if centre is not None and centre.label == "SourceRecord":
+            mentions, total = record_mentions(store, key), None
+        else:
+            mentions, total = subject_mentions(store, key, None if json_out else MENTIONS_SHOWN)
         store.audit(current_user(), "view_subject", key, {"depth": depth, "as_of": as_of})
     if json_out:
         print_json({
@@ -91,6 +98,7 @@ def show(
                 {"type": r.type, "src": r.src, "dst": r.dst, "rkey": r.rkey, "props": dict(r.props)}
                 for r in sub.relationships
             ],
+            "mentions": mentions,
         })
         return
     nodes = Table("depth", "label", "key", "name or record", title=f"{len(sub.nodes)} nodes")
@@ -102,6 +110,22 @@ def show(
         add_row(rels, rel.src, rel.type, rel.dst, details)
     out.print(nodes)
     out.print(rels)
+    if mentions:
+        _print_mentions(mentions, total)
+
+
+MENTIONS_SHOWN = 50
+
+
+def _print_mentions(mentions: list[dict[str, Any]], total: int | None) -> None:
+    """A record's mentions and where each led, or the published mentions linked to a subject."""
+    title = (f"{len(mentions)} mentions in this published row, and where each led" if total is None else
+             f"published mentions linked here: {len(mentions)} of {total}")
+    table = Table("mention", "row", "role", "name", "identifier", "grade", "subject", title=title)
+    for m in mentions:
+        add_row(table, m["mention_id"], f"{m['file']}:{m['line']}", m["role"], m["name"], m["identifier"],
+                m["grade"], m["subject_id"] or "")
+    out.print(table)
 
 
 def loads(db: Db = None, json_out: Json = False) -> None:

@@ -28,7 +28,6 @@ from collections import defaultdict
 from typing import Any
 
 import pandas as pd
-
 from credgraph.graph.encoding import content_hash, encode_relationship
 from credgraph.graph.links import LINKED_TYPES, grade_rank, weakest
 from credgraph.graph.model import MODEL

@@ -27,7 +27,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-
 from credgraph.graph.identifiers import MaskedId
 from credgraph.resolution.grading import CANDIDATE_COLUMNS, empty_candidates
 from credgraph.resolution.names import person_name_key

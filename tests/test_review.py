@@ -136,6 +136,36 @@ def test_review_list_shows_probable_candidates_and_unresolved_mentions(
     assert [(m["name"], m["line"]) for m in unresolved["mentions"]] == [("王芳", 3)]
 
 
+def test_show_of_a_published_row_says_where_each_mention_led(
+        store: GraphStore, db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    load_registry(store, tmp_path)
+    rows = [court_row(**{"被执行人姓名/名称": "王芳", "身份证号码/组织机构代码": WANG}),
+            court_row(**{"案号": "（2023）粤01执2号", "被执行人姓名/名称": "赵无名"})]
+    load_source(store, published(tmp_path, "court_dishonest", rows), "court_dishonest", tmp_path)
+    shown = {}
+    for line in (2, 3):
+        record = mention_at(store, line, "debtor").split("/")[0]
+        capsys.readouterr()
+        assert cli("show", record, "--db", db, "--json") == 0
+        (mention,) = json.loads(capsys.readouterr().out)["mentions"]
+        shown[line] = (mention["name"], mention["grade"], mention["subject_id"], mention["line"])
+    assert shown == {2: ("王芳", "exact", WANG, 2), 3: ("赵无名", "unresolved", None, 3)}
+
+
+def test_show_of_a_subject_lists_the_published_mentions_linked_to_it(
+        store: GraphStore, db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    load_registry(store, tmp_path)
+    rows = [court_row(**{"案号": f"（2023）粤01执{i}号", "被执行人姓名/名称": "王芳", "身份证号码/组织机构代码": WANG})
+            for i in range(2)]
+    load_source(store, published(tmp_path, "court_dishonest", rows), "court_dishonest", tmp_path)
+    capsys.readouterr()
+    assert cli("show", WANG, "--db", db, "--json") == 0
+    mentions = json.loads(capsys.readouterr().out)["mentions"]
+    assert [(m["line"], m["role"], m["grade"]) for m in mentions] == [(2, "debtor", "exact"), (3, "debtor", "exact")]
+    assert cli("show", WANG, "--db", db) == 0
+    assert "published mentions linked here: 2 of 2" in capsys.readouterr().out
+
+
 def test_review_accept_reject_undo_on_the_command_line(store: GraphStore, db: str, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     load_registry(store, tmp_path)
