@@ -116,15 +116,15 @@ def person_candidates(pm: pd.DataFrame, reg: Registry, context: dict[str, str], 
     pm = pm.assign(name_key=[person_name_key(n or "") for n in pm["name"].tolist()],
                    firm=[context.get(o) if isinstance(o, str) else None for o in pm["of"].tolist()])
     pm = pm.astype(object) if pm.empty else pm  # no person mentions: empty float64 columns would not merge
-    persons = dict(zip(reg.persons["person_id"], zip(reg.persons["name_key"], reg.persons["name"],
-                                                      reg.persons["gender"], reg.persons["birth_date"])))
+    persons = dict(zip(reg.persons["person_id"].tolist(), zip(
+        *(reg.persons[c].tolist() for c in ("name_key", "name", "gender", "birth_date")))))
     tolerance = int(s.rule("age_tolerance"))
     min_visible = int(s.rule("min_visible_masked"))
     named = reg.persons["name_key"].value_counts().to_dict()
     unique = reg.persons[reg.persons["name_key"].map(named).eq(1) & reg.persons["name_key"].ne("")]
     only_one = dict(zip(unique["name_key"], unique["person_id"]))
     role_index = roles.merge(reg.persons[["person_id", "name_key"]], on="person_id")
-    role_pairs = set(zip(role_index["person_id"], role_index["uscc"]))
+    role_pairs = set(zip(role_index["person_id"].tolist(), role_index["uscc"].tolist()))
     by_firm = role_index.merge(pm[pm["firm"].notna()][["mention_id", "name_key", "firm"]],
                                left_on=["name_key", "uscc"], right_on=["name_key", "firm"])
     role_of: dict[str, dict[str, str]] = {}

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from credgraph.graph.store import GraphStore
@@ -27,6 +28,17 @@ ROLE_TYPES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
 MENTION_FIELDS = ("record_id", "source", "role", "name", "identifier", "id_kind", "id_value", "subject_type",
                   "region_code", "of", "on", "features", "facts")
 FIRM_FIELDS = ("name", "region_code", "reg_no", "reg_date", "end_date")
+
+
+def among(column: pd.Series, values: Any) -> np.ndarray:
+    """``column.isin(values)`` as a boolean array, by Python set lookups: pandas' ``isin`` on its Arrow
+    strings turns every value into an Arrow scalar first, which at a million values costs seconds.
+
+    >>> among(pd.Series(["a", "b", None]), ["b"]).tolist()
+    [False, True, False]
+    """
+    keep = values if isinstance(values, (set, frozenset)) else set(values)
+    return np.fromiter((v in keep for v in column.tolist()), dtype=bool, count=len(column))
 
 
 def _frame(table: dict[str, list[Any]]) -> pd.DataFrame:
@@ -87,7 +99,7 @@ class Registry:
                 pairs.append((ids["reg_no"], ids["uscc"]))
         if pairs:
             extra = pd.DataFrame(pairs, columns=["reg_no", "uscc"])
-            extra = extra[extra["uscc"].isin(set(self.firms["uscc"]))]
+            extra = extra[among(extra["uscc"], self.firms["uscc"].tolist())]
             self.reg_nos = pd.concat([self.reg_nos, extra]).drop_duplicates(ignore_index=True)
 
 
@@ -102,7 +114,7 @@ def read_mentions(store: GraphStore) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=["mention_id", "file", "line", *MENTION_FIELDS, "gender", "age", "ids"])
     named = store.relationship_table(["MENTIONS"])
-    df = df[df["mention_id"].isin(set(named["dst"]))].reset_index(drop=True)
+    df = df[among(df["mention_id"], named["dst"])].reset_index(drop=True)
     df = df.astype(object).where(df.notna(), None)
     features = [json.loads(f) if isinstance(f, str) and f else {} for f in df["features"].tolist()]
     df["gender"] = [f.get("gender") for f in features]
