@@ -34,6 +34,7 @@ from typing import Any
 from credgraph.graph.access import mask_person_id, may_see_person_ids, require
 from credgraph.graph.identifiers import MaskedId, resident_id_problem, uscc_problem
 from credgraph.graph.store import GraphStore
+from credgraph.resolution.provenance import subject_mentions
 from credgraph.resolution.review import Decision
 from credgraph.resolution.review_queue import review_queue
 
@@ -304,25 +305,13 @@ def _decision_view(store: GraphStore, mention_id: str, subject_id: str, decision
 
 def linked_mentions(store: GraphStore, key: str, role: str, limit: int = LINKED_LIMIT) -> tuple[list[dict[str, str]], int]:
     """The mentions ``key`` is linked to by ``SAME_AS`` (at most ``limit``, by source and row) and how many in all."""
-    around = store.neighbourhood(key, 1, ["SAME_AS"])
-    mentions = {n.key: n for n in around.nodes if n.label == "Mention"}
-    links = [r for r in around.relationships if r.type == "SAME_AS" and r.src == key and r.dst in mentions]
-    links.sort(key=lambda r: (str(mentions[r.dst].props.get("source") or ""),
-                              str(mentions[r.dst].provenance.get("source_file") or ""),
-                              mentions[r.dst].provenance.get("source_line") or 0, r.dst))
-    ids = {str(mentions[r.dst].props.get("identifier") or "") for r in links
-           if mentions[r.dst].props.get("id_kind") in PERSON_ID_KINDS}
-    if links and links[0].src_label == "Person":
+    linked, total = subject_mentions(store, key)
+    ids = {str(m["identifier"] or "") for m in linked if m["id_kind"] in PERSON_ID_KINDS}
+    if linked and linked[0]["subject_label"] == "Person":
         ids.add(key)
-    rows = []
-    for rel in links[:limit]:
-        m = mentions[rel.dst]
-        score = rel.props.get("score")
-        rows.append({
-            "source": str(m.props.get("source") or ""),
-            "row": f"{m.provenance.get('source_file')}:{m.provenance.get('source_line')}",
-            "role": str(m.props.get("role") or ""), "name": shown_text(m.name, role, ids),
-            "identifier": shown_text(m.props.get("identifier"), role, ids),
-            "grade": str(rel.props.get("link_grade") or ""), "score": f"{score:.3f}" if score is not None else "",
-            "by": str(rel.props.get("method") or ""), "record": str(m.props.get("record_id") or "")})
-    return rows, len(links)
+    return [{
+        "source": str(m["source"] or ""), "row": f"{m['file']}:{m['line']}",
+        "role": str(m["role"] or ""), "name": str(m["name"] or ""),
+        "identifier": shown_text(m["identifier"], role, ids),
+        "grade": str(m["grade"] or ""), "score": f"{m['score']:.3f}" if m["score"] is not None else "",
+        "by": str(m["method"] or ""), "record": str(m["record_id"] or "")} for m in linked[:limit]], total

@@ -28,6 +28,7 @@ from collections import defaultdict
 from typing import Any
 
 import pandas as pd
+
 from credgraph.graph.encoding import content_hash, encode_relationship
 from credgraph.graph.links import LINKED_TYPES, grade_rank, weakest
 from credgraph.graph.model import MODEL

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+
 from credgraph.graph.identifiers import MaskedId
 from credgraph.resolution.grading import CANDIDATE_COLUMNS, empty_candidates
 from credgraph.resolution.names import person_name_key
@@ -178,7 +179,7 @@ def person_candidates(pm: pd.DataFrame, reg: Registry, context: dict[str, str], 
                 rule = "the name and a role in the firm of the record single out one person"
                 unique_grade = "strong"
             rows.append(_row(m.mention_id, pid, unique_grade, bool(visible) and role is not None, logit, rule, features))
-        if not kept and m.id_kind not in ("masked_id",) and isinstance(m.firm, str) and m.name_key in only_one:
+        if not kept and m.id_kind != "masked_id" and isinstance(m.firm, str) and m.name_key in only_one:
             rows.append(_row(m.mention_id, only_one[m.name_key], "probable", False, s.weight("person_name"),
                              "the only person of this name in the store: a name alone never links, so a person decides",
                              {**base, "firm_of_row": m.firm}))

@@ -8,6 +8,7 @@ candidates (subject id, label, name, rank, score, evidence).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from credgraph.graph.errors import ConfigError
@@ -31,14 +32,11 @@ ORDERS = ("file", "records")
 
 def _records_held(store: GraphStore, cands: dict[str, list[Any]]) -> dict[str, int]:
     """Per probable mention: how many penalties and list entries its candidates hold (counted at any grade)."""
-    held = store.relationship_table(["HAS_PENALTY", "HAS_LIST_ENTRY"], ())
-    per_subject: dict[str, int] = {}
-    for subject in held["src"]:
-        per_subject[subject] = per_subject.get(subject, 0) + 1
-    out: dict[str, int] = {}
+    per_subject = Counter(store.relationship_table(["HAS_PENALTY", "HAS_LIST_ENTRY"], ())["src"])
+    out: Counter[str] = Counter()
     for subject, mid in zip(cands["src"], cands["dst"]):
-        out[mid] = out.get(mid, 0) + per_subject.get(subject, 0)
-    return out
+        out[mid] += per_subject[subject]
+    return dict(out)
 
 
 def review_queue(store: GraphStore, source: str | None = None, unresolved: bool = False,

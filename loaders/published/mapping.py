@@ -51,8 +51,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-from typing import Mapping as MappingType
+from typing import Any, Mapping as MappingType
 
 from credgraph.graph.errors import ConfigError
 from credgraph.graph.model import MODEL
