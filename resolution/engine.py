@@ -36,7 +36,7 @@ import pandas as pd
 from credgraph.graph.links import grades_at_least
 from credgraph.resolution.firms import agency_candidates, firm_candidates
 from credgraph.resolution.grading import LINK_COLUMNS, evidence, grade
-from credgraph.resolution.persons import person_candidates
+from credgraph.resolution.persons import PersonIndex, RoleIndex, person_candidates
 from credgraph.resolution.settings import ResolutionSettings, load_settings
 from credgraph.resolution.tables import ROLE_TYPES, Registry
 
@@ -128,23 +128,20 @@ def resolve(mentions: pd.DataFrame, registry: Registry, decisions: Decisions,
     firm_links, firm_cands = _stage(*firm_candidates(firms, registry, s), decisions, max_candidates, unresolved)
     agency_links, agency_cands = _stage(*agency_candidates(agencies, registry, s), decisions, max_candidates, unresolved)
     context = _firm_context(pd.concat([firm_links, _accepted_links(decisions, firms)], ignore_index=True))
-    roles = registry.roles
+    people_index = PersonIndex.of(registry.persons)
+    roles = RoleIndex(registry.roles, people_index)
     person_links = pd.DataFrame(columns=LINK_COLUMNS)
-    person_cands = pd.DataFrame()
     pending = people
     for _ in range(int(s.rule("person_rounds"))):
         round_unresolved: dict[str, dict[str, Any]] = {}
-        links, cands = _stage(*person_candidates(pending, registry, context, roles, s), decisions, max_candidates,
-                              round_unresolved)
+        links, cands = _stage(*person_candidates(pending, people_index, context, roles, s), decisions,
+                              max_candidates, round_unresolved)
         sure = links[links["grade"].isin(SURE)]
         person_links = pd.concat([person_links, sure], ignore_index=True)
         pending = pending[~pending["mention_id"].isin(set(sure["mention_id"]))]
         last = (links[~links["mention_id"].isin(set(sure["mention_id"]))], cands, round_unresolved)
-        extra = _derived_roles(people, person_links, context)
-        grown = pd.concat([registry.roles, extra], ignore_index=True).drop_duplicates(ignore_index=True)
-        if sure.empty or len(grown) == len(roles):
+        if sure.empty or not roles.add(_derived_roles(people, person_links, context)):
             break
-        roles = grown
     person_links = pd.concat([person_links, last[0]], ignore_index=True)
     person_cands, person_unresolved = last[1], last[2]
     person_linked = set(person_links["mention_id"])

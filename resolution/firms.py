@@ -82,6 +82,8 @@ def _key_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> tu
 
 def _name_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
     """Candidates by normalised name, and why mentions got none."""
+    if m.empty:
+        return empty_candidates(), {}
     parsed = [parse_firm_name(n or "") for n in m["name"].tolist()]
     ask = pd.DataFrame({"mention_id": m["mention_id"].to_numpy(), "key": [p.key for p in parsed],
                         "core": [p.core for p in parsed], "branch": [p.branch for p in parsed],

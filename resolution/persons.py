@@ -24,6 +24,8 @@ someone the store does not hold.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -32,7 +34,6 @@ from credgraph.graph.identifiers import MaskedId
 from credgraph.resolution.grading import CANDIDATE_COLUMNS, empty_candidates
 from credgraph.resolution.names import person_name_key
 from credgraph.resolution.settings import ResolutionSettings
-from credgraph.resolution.tables import Registry
 
 
 def age_on(birth: Any, on: Any) -> int | None:
@@ -67,74 +68,112 @@ def _pattern(mask: MaskedId) -> tuple[Any, ...]:
     return ("at", tuple(i for i, _ in mask.shown)) if mask.shown else ("ends", len(mask.head), len(mask.tail))
 
 
-def _person_side(ids: pd.Series, pattern: tuple[Any, ...]) -> pd.Series:
+def _person_side(person_id: str, pattern: tuple[Any, ...]) -> str:
     if pattern[0] == "ends":
         head, tail = pattern[1], pattern[2]
-        return ids.str.slice(0, head) + "|" + (ids.str.slice(18 - tail, 18) if tail else "")
-    positions = pattern[1]
-    runs: list[tuple[int, int]] = []
-    for i in positions:
-        if runs and runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], i + 1)
-        else:
-            runs.append((i, i + 1))
-    out = ids.str.slice(runs[0][0], runs[0][1])
-    for start, end in runs[1:]:
-        out = out + ids.str.slice(start, end)
-    return out
+        return f"{person_id[:head]}|{person_id[18 - tail:] if tail else ''}"
+    return "".join(person_id[i] for i in pattern[1])
 
 
 def _mention_side(mask: MaskedId) -> str:
     return f"{mask.head}|{mask.tail}" if not mask.shown else "".join(ch for _, ch in mask.shown)
 
 
-def _masked(pm: pd.DataFrame, reg: Registry) -> pd.DataFrame:
-    """(mention_id, person_id, visible) for every person whose name and ID fit a masked mention."""
-    persons = reg.persons[(reg.persons["person_id"].str.len() == 18) & (reg.persons["name_key"] != "")]
-    groups: dict[tuple[Any, ...], list[tuple[str, str, int]]] = {}
+@dataclass
+class PersonIndex:
+    """What person resolution looks up in the registry's persons, built once per run.
+
+    >>> reg = pd.DataFrame({"person_id": ["440102198001011234", "P1"], "name": ["张伟", "李娜"],
+    ...     "name_key": ["张伟", "李娜"], "gender": ["M", None], "birth_date": ["1980-01-01", None]})
+    >>> index = PersonIndex.of(reg)
+    >>> index.named["张伟"], index.only_one["李娜"], index.block(("ends", 4, 4))["张伟|4401|1234"]
+    (1, 'P1', ['440102198001011234'])
+    """
+
+    by_id: dict[str, tuple[Any, Any, Any, Any]]  # person_id -> (name_key, name, gender, birth_date)
+    named: dict[str, int]  # name key -> persons of that name
+    only_one: dict[str, str]  # name key held by one person -> that person
+    resident: list[tuple[str, str]]  # (person_id, name_key) of 18-character IDs with a name
+    blocks: dict[tuple[Any, ...], dict[str, list[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, persons: pd.DataFrame) -> PersonIndex:
+        """The index of a registry's persons table."""
+        ids, keys = persons["person_id"].tolist(), persons["name_key"].tolist()
+        by_id = dict(zip(ids, zip(keys, *(persons[c].tolist() for c in ("name", "gender", "birth_date")))))
+        named = Counter(keys)
+        only_one = {k: pid for pid, k in zip(ids, keys) if k and named[k] == 1}
+        resident = [(pid, k) for pid, k in zip(ids, keys) if k and isinstance(pid, str) and len(pid) == 18]
+        return cls(by_id, dict(named), only_one, resident)
+
+    def block(self, pattern: tuple[Any, ...]) -> dict[str, list[str]]:
+        """Persons by ``name key|the characters a mask of this pattern shows``."""
+        if pattern not in self.blocks:
+            found: dict[str, list[str]] = {}
+            for pid, key in self.resident:
+                found.setdefault(f"{key}|{_person_side(pid, pattern)}", []).append(pid)
+            self.blocks[pattern] = found
+        return self.blocks[pattern]
+
+
+class RoleIndex:
+    """The roles that count as evidence, by (name key, firm): keyed ones, then those a run's rounds add."""
+
+    def __init__(self, roles: pd.DataFrame, people: PersonIndex) -> None:
+        self._people = people
+        self._seen: set[tuple[str, str, str]] = set()
+        self.pairs: set[tuple[str, str]] = set()  # (person_id, uscc)
+        self.by_name_firm: dict[tuple[str, str], dict[str, str]] = {}  # (name key, uscc) -> person_id -> type
+        self.add(roles)
+
+    def add(self, roles: pd.DataFrame) -> int:
+        """Add ``roles`` (person_id, uscc, type); how many were new."""
+        new = 0
+        for pid, uscc, rtype in zip(roles["person_id"].tolist(), roles["uscc"].tolist(), roles["type"].tolist()):
+            person = self._people.by_id.get(pid)
+            if person is None or (pid, uscc, rtype) in self._seen:
+                continue
+            self._seen.add((pid, uscc, rtype))
+            self.pairs.add((pid, uscc))
+            self.by_name_firm.setdefault((person[0], uscc), {})[pid] = rtype
+            new += 1
+        return new
+
+
+def _masked(pm: pd.DataFrame, people: PersonIndex) -> dict[str, list[tuple[str, int]]]:
+    """Mention -> (person_id, characters shown) for every person whose name and ID fit its masked ID."""
+    out: dict[str, list[tuple[str, int]]] = {}
     for mid, key, value in zip(pm["mention_id"], pm["name_key"], pm["id_value"]):
         mask = MaskedId.parse(value or "")
         if mask is None or not key:
             continue
-        groups.setdefault(_pattern(mask), []).append((mid, f"{key}|{_mention_side(mask)}", mask.visible))
-    parts = []
-    for pattern, asks in groups.items():
-        side = persons["name_key"] + "|" + _person_side(persons["person_id"], pattern)
-        index = pd.DataFrame({"block": side, "person_id": persons["person_id"]})
-        ask = pd.DataFrame(asks, columns=["mention_id", "block", "visible"])
-        parts.append(ask.merge(index, on="block")[["mention_id", "person_id", "visible"]])
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["mention_id", "person_id", "visible"])
+        pattern = _pattern(mask)
+        found = people.block(pattern).get(f"{key}|{_mention_side(mask)}", [])
+        if found:
+            out[mid] = [(pid, mask.visible) for pid in found]
+    return out
 
 
-def person_candidates(pm: pd.DataFrame, reg: Registry, context: dict[str, str], roles: pd.DataFrame,
+def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, str], roles: RoleIndex,
                       s: ResolutionSettings) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
     """Candidate rows for person mentions, and the evidence of those that get none.
 
     ``context`` maps a mention to the firm (USCC) the row ties it to, where
     that firm's mention is linked ``strong`` or better; ``roles`` are the
-    (person_id, uscc, type) roles that count as evidence.
+    roles that count as evidence.
     """
     pm = pm.assign(name_key=[person_name_key(n or "") for n in pm["name"].tolist()],
                    firm=[context.get(o) if isinstance(o, str) else None for o in pm["of"].tolist()])
     pm = pm.astype(object) if pm.empty else pm  # no person mentions: empty float64 columns would not merge
-    persons = dict(zip(reg.persons["person_id"].tolist(), zip(
-        *(reg.persons[c].tolist() for c in ("name_key", "name", "gender", "birth_date")))))
+    persons, named, only_one, role_pairs = people.by_id, people.named, people.only_one, roles.pairs
     tolerance = int(s.rule("age_tolerance"))
     min_visible = int(s.rule("min_visible_masked"))
-    named = reg.persons["name_key"].value_counts().to_dict()
-    unique = reg.persons[reg.persons["name_key"].map(named).eq(1) & reg.persons["name_key"].ne("")]
-    only_one = dict(zip(unique["name_key"], unique["person_id"]))
-    role_index = roles.merge(reg.persons[["person_id", "name_key"]], on="person_id")
-    role_pairs = set(zip(role_index["person_id"].tolist(), role_index["uscc"].tolist()))
-    by_firm = role_index.merge(pm[pm["firm"].notna()][["mention_id", "name_key", "firm"]],
-                               left_on=["name_key", "uscc"], right_on=["name_key", "firm"])
     role_of: dict[str, dict[str, str]] = {}
-    for mid, pid, rtype, uscc in zip(by_firm["mention_id"], by_firm["person_id"], by_firm["type"], by_firm["uscc"]):
-        role_of.setdefault(mid, {})[pid] = f"{rtype} of {uscc}"
-    masked = _masked(pm[pm["id_kind"] == "masked_id"], reg)
-    masked_of: dict[str, list[tuple[str, int]]] = {}
-    for mid, pid, visible in zip(masked["mention_id"], masked["person_id"], masked["visible"]):
-        masked_of.setdefault(mid, []).append((pid, int(visible)))
+    for mid, key, uscc in zip(pm["mention_id"].tolist(), pm["name_key"].tolist(), pm["firm"].tolist()):
+        held = roles.by_name_firm.get((key, uscc)) if isinstance(uscc, str) else None
+        if held:
+            role_of[mid] = {pid: f"{rtype} of {uscc}" for pid, rtype in held.items()}
+    masked_of = _masked(pm[pm["id_kind"] == "masked_id"], people)
     rows: list[dict[str, Any]] = []
     notes: dict[str, dict[str, Any]] = {}
     for m in pm.itertuples(index=False):

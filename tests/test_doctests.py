@@ -5,12 +5,18 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+import tomllib
+from pathlib import Path
 
 import pytest
 
 import credgraph
 
-PACKAGES = ["graph", "loaders", "analytics", "analytics.detectors", "cli", "synthetic", "export", "dashboard"]
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+# Every package the wheel ships (cypher holds only queries).
+PACKAGES = [name.removeprefix("credgraph.") for name in
+            tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+            if name != "credgraph.cypher"]
 
 
 def _modules() -> list[str]:
@@ -18,8 +24,8 @@ def _modules() -> list[str]:
     for package in PACKAGES:
         module = importlib.import_module(f"credgraph.{package}")
         names.append(module.__name__)
-        names += [m.name for m in pkgutil.iter_modules(module.__path__, f"{module.__name__}.")]
-    return sorted(names)
+        names += [m.name for m in pkgutil.iter_modules(module.__path__, f"{module.__name__}.") if not m.ispkg]
+    return sorted(set(names))
 
 
 @pytest.mark.parametrize("name", _modules())
@@ -31,3 +37,7 @@ def test_docstring_examples_hold(name: str) -> None:
 
 def test_credgraph_is_one_namespace() -> None:
     assert sorted(credgraph.__path__) == sorted(set(credgraph.__path__))
+
+
+def test_every_shipped_package_has_its_examples_run() -> None:
+    assert {"resolution", "loaders.published", "dashboard.views"} <= set(PACKAGES)
