@@ -257,6 +257,10 @@ class SqliteStore(GraphStore):
         return WriteResult(written, len(staged) - written)
 
     def upsert_relationships(self, rel_type: str, rows: Iterable[RelRow], origin: Origin) -> WriteResult:
+        return self._upsert_staged(rel_type, self._staged_edges(rel_type, rows), origin)
+
+    def _staged_edges(self, rel_type: str, rows: Iterable[RelRow]) -> list[tuple[Any, ...]]:
+        """``rows`` encoded as rows of ``stage_edges`` (type, src_label, src, dst_label, dst, rkey, ...)."""
         rel = self.model.relationship(rel_type)
         staged = []
         for row in rows:
@@ -265,6 +269,9 @@ class SqliteStore(GraphStore):
                 rel.type, edge.src_label, edge.src, edge.dst_label, edge.dst, edge.rkey, edge.json,
                 _iso(edge.valid_from), _iso(edge.valid_to), edge.line,
             ))
+        return staged
+
+    def _upsert_staged(self, rel_type: str, staged: list[tuple[Any, ...]], origin: Origin) -> WriteResult:
         if not staged:
             return WriteResult()
         try:
@@ -278,11 +285,11 @@ class SqliteStore(GraphStore):
     ) -> WriteResult:
         end = owner_end(self.model, rel_type, owner_label)
         owners = [(key,) for key in owner_keys]
+        staged = self._staged_edges(rel_type, rows)
+        kept = {(row[2], row[4], row[5]) for row in staged}  # (src, dst, rkey)
         with self._transaction() as conn:
             conn.execute("DELETE FROM temp.stage_owners")
             conn.executemany("INSERT OR IGNORE INTO temp.stage_owners VALUES (?)", owners)
-            rows = list(rows)
-            kept = {self._identity(rel_type, row) for row in rows}
             stale = [
                 r for r in conn.execute(
                     f"SELECT e.rowid AS id, e.src, e.dst, e.rkey FROM edges AS e JOIN temp.stage_owners AS o "
@@ -292,12 +299,8 @@ class SqliteStore(GraphStore):
             ]
             conn.executemany("DELETE FROM edges WHERE rowid = ?", [(r["id"],) for r in stale])
             conn.execute("DELETE FROM temp.stage_owners")
-            result = self.upsert_relationships(rel_type, rows, origin)
+            result = self._upsert_staged(rel_type, staged, origin)
         return WriteResult(result.written + len(stale), result.unchanged)
-
-    def _identity(self, rel_type: str, row: RelRow) -> tuple[str, str, str]:
-        edge = encode_relationship(self.model.relationship(rel_type), row)
-        return (edge.src, edge.dst, edge.rkey)
 
     def _missing_endpoints(self, rel_type: str, staged: list[tuple[Any, ...]]) -> str:
         with self._transaction() as conn:

@@ -36,7 +36,7 @@ import pandas as pd
 from credgraph.graph.links import grades_at_least
 from credgraph.resolution.firms import agency_candidates, firm_candidates
 from credgraph.resolution.grading import LINK_COLUMNS, evidence, grade
-from credgraph.resolution.persons import PersonIndex, RoleIndex, person_candidates
+from credgraph.resolution.persons import PersonIndex, RoleIndex, masked_matches, person_candidates
 from credgraph.resolution.settings import ResolutionSettings, load_settings
 from credgraph.resolution.tables import ROLE_TYPES, Registry
 
@@ -130,11 +130,12 @@ def resolve(mentions: pd.DataFrame, registry: Registry, decisions: Decisions,
     context = _firm_context(pd.concat([firm_links, _accepted_links(decisions, firms)], ignore_index=True))
     people_index = PersonIndex.of(registry.persons)
     roles = RoleIndex(registry.roles, people_index)
+    masked = masked_matches(people, people_index)  # independent of roles: once for every round
     person_links = pd.DataFrame(columns=LINK_COLUMNS)
     pending = people
     for _ in range(int(s.rule("person_rounds"))):
         round_unresolved: dict[str, dict[str, Any]] = {}
-        links, cands = _stage(*person_candidates(pending, people_index, context, roles, s), decisions,
+        links, cands = _stage(*person_candidates(pending, people_index, context, roles, s, masked), decisions,
                               max_candidates, round_unresolved)
         sure = links[links["grade"].isin(SURE)]
         person_links = pd.concat([person_links, sure], ignore_index=True)

@@ -130,6 +130,7 @@ def run_resolution(store: GraphStore, *, settings: ResolutionSettings | None = N
         progress(f"resolving {len(mentions):,} mentions")
     start = time.perf_counter()
     resolution = resolver(mentions, registry, decisions, cfg)
+    del registry  # the largest frames of the run: free them before writing
     seconds["resolve"] = time.perf_counter() - start
     if progress:
         progress("writing links")

@@ -25,7 +25,7 @@ someone the store does not hold.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -88,13 +88,16 @@ class PersonIndex:
     >>> index = PersonIndex.of(reg)
     >>> index.named["张伟"], index.only_one["李娜"], index.block(("ends", 4, 4))["张伟|4401|1234"]
     (1, 'P1', ['440102198001011234'])
+
+    A block is built for each call: a run builds the blocks of its masked
+    mentions once (``masked_matches``), so they need not stay in memory
+    (one per mask pattern, each as large as the persons table).
     """
 
     by_id: dict[str, tuple[Any, Any, Any, Any]]  # person_id -> (name_key, name, gender, birth_date)
     named: dict[str, int]  # name key -> persons of that name
     only_one: dict[str, str]  # name key held by one person -> that person
     resident: list[tuple[str, str]]  # (person_id, name_key) of 18-character IDs with a name
-    blocks: dict[tuple[Any, ...], dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, persons: pd.DataFrame) -> PersonIndex:
@@ -108,12 +111,10 @@ class PersonIndex:
 
     def block(self, pattern: tuple[Any, ...]) -> dict[str, list[str]]:
         """Persons by ``name key|the characters a mask of this pattern shows``."""
-        if pattern not in self.blocks:
-            found: dict[str, list[str]] = {}
-            for pid, key in self.resident:
-                found.setdefault(f"{key}|{_person_side(pid, pattern)}", []).append(pid)
-            self.blocks[pattern] = found
-        return self.blocks[pattern]
+        found: dict[str, list[str]] = {}
+        for pid, key in self.resident:
+            found.setdefault(f"{key}|{_person_side(pid, pattern)}", []).append(pid)
+        return found
 
 
 class RoleIndex:
@@ -140,27 +141,45 @@ class RoleIndex:
         return new
 
 
-def _masked(pm: pd.DataFrame, people: PersonIndex) -> dict[str, list[tuple[str, int]]]:
-    """Mention -> (person_id, characters shown) for every person whose name and ID fit its masked ID."""
+def masked_matches(pm: pd.DataFrame, people: PersonIndex) -> dict[str, list[tuple[str, int]]]:
+    """Mention -> (person_id, characters shown) for every person whose name and ID fit the mention's masked ID.
+
+    Mentions without a masked ID or a name are left out. One block of the
+    persons per mask pattern, built when it is needed and dropped after.
+
+    >>> reg = pd.DataFrame({"person_id": ["440102198001011234"], "name": ["张伟"], "name_key": ["张伟"],
+    ...     "gender": ["M"], "birth_date": ["1980-01-01"]})
+    >>> pm = pd.DataFrame({"mention_id": ["m1", "m2"], "name": ["张伟", "张伟"],
+    ...     "id_kind": ["masked_id", "none"], "id_value": ["4401**********1234", None]})
+    >>> masked_matches(pm, PersonIndex.of(reg))
+    {'m1': [('440102198001011234', 8)]}
+    """
+    by_pattern: dict[tuple[Any, ...], list[tuple[str, str, MaskedId]]] = {}
+    for mid, name, kind, value in zip(pm["mention_id"].tolist(), pm["name"].tolist(), pm["id_kind"].tolist(),
+                                      pm["id_value"].tolist()):
+        key = person_name_key(name or "") if kind == "masked_id" else ""
+        mask = MaskedId.parse(value or "") if key else None
+        if mask is not None:
+            by_pattern.setdefault(_pattern(mask), []).append((mid, key, mask))
     out: dict[str, list[tuple[str, int]]] = {}
-    for mid, key, value in zip(pm["mention_id"], pm["name_key"], pm["id_value"]):
-        mask = MaskedId.parse(value or "")
-        if mask is None or not key:
-            continue
-        pattern = _pattern(mask)
-        found = people.block(pattern).get(f"{key}|{_mention_side(mask)}", [])
-        if found:
-            out[mid] = [(pid, mask.visible) for pid in found]
+    for pattern, wanted in by_pattern.items():
+        block = people.block(pattern)
+        for mid, key, mask in wanted:
+            found = block.get(f"{key}|{_mention_side(mask)}")
+            if found:
+                out[mid] = [(pid, mask.visible) for pid in found]
     return out
 
 
 def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, str], roles: RoleIndex,
-                      s: ResolutionSettings) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
+                      s: ResolutionSettings, masked: dict[str, list[tuple[str, int]]] | None = None,
+                      ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
     """Candidate rows for person mentions, and the evidence of those that get none.
 
     ``context`` maps a mention to the firm (USCC) the row ties it to, where
     that firm's mention is linked ``strong`` or better; ``roles`` are the
-    roles that count as evidence.
+    roles that count as evidence; ``masked`` is ``masked_matches`` of these
+    mentions or more (computed here when not given).
     """
     pm = pm.assign(name_key=[person_name_key(n or "") for n in pm["name"].tolist()],
                    firm=[context.get(o) if isinstance(o, str) else None for o in pm["of"].tolist()])
@@ -173,7 +192,7 @@ def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, 
         held = roles.by_name_firm.get((key, uscc)) if isinstance(uscc, str) else None
         if held:
             role_of[mid] = {pid: f"{rtype} of {uscc}" for pid, rtype in held.items()}
-    masked_of = _masked(pm[pm["id_kind"] == "masked_id"], people)
+    masked_of = masked_matches(pm, people) if masked is None else masked
     rows: list[dict[str, Any]] = []
     notes: dict[str, dict[str, Any]] = {}
     for m in pm.itertuples(index=False):
