@@ -172,14 +172,14 @@ def masked_matches(pm: pd.DataFrame, people: PersonIndex) -> dict[str, list[tupl
 
 
 def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, str], roles: RoleIndex,
-                      s: ResolutionSettings, masked: dict[str, list[tuple[str, int]]] | None = None,
+                      s: ResolutionSettings, masked: dict[str, list[tuple[str, int]]],
                       ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
     """Candidate rows for person mentions, and the evidence of those that get none.
 
     ``context`` maps a mention to the firm (USCC) the row ties it to, where
     that firm's mention is linked ``strong`` or better; ``roles`` are the
     roles that count as evidence; ``masked`` is ``masked_matches`` of these
-    mentions or more (computed here when not given).
+    mentions or more (computed once per run by the caller).
     """
     pm = pm.assign(name_key=[person_name_key(n or "") for n in pm["name"].tolist()],
                    firm=[context.get(o) if isinstance(o, str) else None for o in pm["of"].tolist()])
@@ -192,7 +192,6 @@ def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, 
         held = roles.by_name_firm.get((key, uscc)) if isinstance(uscc, str) else None
         if held:
             role_of[mid] = {pid: f"{rtype} of {uscc}" for pid, rtype in held.items()}
-    masked_of = masked_matches(pm, people) if masked is None else masked
     rows: list[dict[str, Any]] = []
     notes: dict[str, dict[str, Any]] = {}
     for m in pm.itertuples(index=False):
@@ -209,7 +208,7 @@ def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, 
                              {**base, m.id_kind: m.id_value, "registry_name": p_name}))
             continue
         if m.id_kind == "masked_id":
-            found = masked_of.get(m.mention_id, [])
+            found = masked.get(m.mention_id, [])
             if not m.name_key:
                 notes[m.mention_id] = {"masked_id": m.identifier, "why": "a masked ID with no name never identifies"}
                 continue
