@@ -38,7 +38,7 @@ from credgraph.resolution.firms import agency_candidates, firm_candidates
 from credgraph.resolution.grading import LINK_COLUMNS, evidence, grade
 from credgraph.resolution.persons import PersonIndex, RoleIndex, masked_matches, person_candidates
 from credgraph.resolution.settings import ResolutionSettings, load_settings
-from credgraph.resolution.tables import ROLE_TYPES, Registry
+from credgraph.resolution.tables import ROLE_TYPES, Registry, among, columns
 
 
 SURE = grades_at_least("strong")  # links that other mentions may rest on
@@ -63,14 +63,14 @@ class Resolution:
     def grade_of(self) -> dict[str, str]:
         """Every mention's grade, ``unresolved`` included."""
         out = dict.fromkeys(self.unresolved, "unresolved")
-        out.update(zip(self.links["mention_id"], self.links["grade"]))
+        out.update(columns(self.links, "mention_id", "grade"))
         return out
 
 
 def _without_rejected(rows: pd.DataFrame, decisions: Decisions) -> pd.DataFrame:
     if not decisions.rejected or rows.empty:
         return rows
-    pairs = list(zip(rows["mention_id"], rows["subject_id"]))
+    pairs = list(columns(rows, "mention_id", "subject_id"))
     return rows[[p not in decisions.rejected for p in pairs]]
 
 
@@ -79,15 +79,15 @@ def _dumps(value: Any) -> str:
 
 
 def _firm_context(links: pd.DataFrame) -> dict[str, str]:
-    good = links[(links["label"] == "Enterprise") & links["grade"].isin(SURE)]
-    return dict(zip(good["mention_id"], good["subject_id"]))
+    good = links[(links["label"] == "Enterprise") & among(links["grade"], SURE)]
+    return dict(columns(good, "mention_id", "subject_id"))
 
 
 def _derived_roles(mentions: pd.DataFrame, person_links: pd.DataFrame, context: dict[str, str]) -> pd.DataFrame:
     """Roles that this run's person links make: (person, firm) of their facts, where both ends are linked."""
-    linked = dict(zip(person_links["mention_id"], person_links["subject_id"]))
+    linked = dict(columns(person_links, "mention_id", "subject_id"))
     rows = []
-    for mid, facts in zip(mentions["mention_id"], mentions["facts"]):
+    for mid, facts in columns(mentions, "mention_id", "facts"):
         if mid not in linked or not isinstance(facts, str):
             continue
         for fact in json.loads(facts):
@@ -102,11 +102,11 @@ def _stage(rows: pd.DataFrame, notes: dict[str, dict[str, Any]], decisions: Deci
     rows = _without_rejected(rows, decisions)
     links, candidates = grade(rows, max_candidates)
     linked = set(links["mention_id"])
-    rest = rows[~rows["mention_id"].isin(linked)]
+    rest = rows[~among(rows["mention_id"], linked)]
     if not rest.empty:
         first = rest.drop_duplicates("mention_id")
         sizes = rest["mention_id"].value_counts().to_dict()
-        for mid, features in zip(first["mention_id"], first["features"]):
+        for mid, features in columns(first, "mention_id", "features"):
             n = sizes[mid]
             unresolved[mid] = {"rule": "too many candidates" if n > max_candidates else "no candidate singled out",
                                "features": features, "candidates": n}
@@ -137,10 +137,10 @@ def resolve(mentions: pd.DataFrame, registry: Registry, decisions: Decisions,
         round_unresolved: dict[str, dict[str, Any]] = {}
         links, cands = _stage(*person_candidates(pending, people_index, context, roles, s, masked), decisions,
                               max_candidates, round_unresolved)
-        sure = links[links["grade"].isin(SURE)]
+        sure = links[among(links["grade"], SURE)]
         person_links = pd.concat([person_links, sure], ignore_index=True)
-        pending = pending[~pending["mention_id"].isin(set(sure["mention_id"]))]
-        last = (links[~links["mention_id"].isin(set(sure["mention_id"]))], cands, round_unresolved)
+        pending = pending[~among(pending["mention_id"], sure["mention_id"].tolist())]
+        last = (links[~among(links["mention_id"], sure["mention_id"].tolist())], cands, round_unresolved)
         if sure.empty or not roles.add(_derived_roles(people, person_links, context)):
             break
     person_links = pd.concat([person_links, last[0]], ignore_index=True)
@@ -165,12 +165,12 @@ def _finish(links: pd.DataFrame, candidates: pd.DataFrame, unresolved: dict[str,
     review_grade = s.rule("review_grade")
     known = set(mentions["mention_id"])
     accepted = {mid: d for mid, d in decisions.accepted.items() if mid in known}
-    links = links[~links["mention_id"].isin(set(accepted))]
+    links = links[~among(links["mention_id"], accepted.keys())]
     out = pd.DataFrame({
         "mention_id": links["mention_id"], "subject_id": links["subject_id"], "label": links["label"],
         "grade": links["grade"], "score": links["score"],
         "evidence": [_dumps(evidence(r, f, n, o)) for r, f, n, o in
-                     zip(links["rule"], links["features"], links["candidates"], links["others"])],
+                     columns(links, "rule", "features", "candidates", "others")],
         "method": "auto",
     })
     reviewed = pd.DataFrame([
@@ -180,11 +180,11 @@ def _finish(links: pd.DataFrame, candidates: pd.DataFrame, unresolved: dict[str,
     ], columns=out.columns)
     out = pd.concat([out, reviewed], ignore_index=True).sort_values("mention_id", kind="stable").reset_index(drop=True)
     if not candidates.empty:
-        candidates = candidates[~candidates["mention_id"].isin(set(accepted))]
+        candidates = candidates[~among(candidates["mention_id"], accepted.keys())]
         candidates = pd.DataFrame({
             "mention_id": candidates["mention_id"], "subject_id": candidates["subject_id"],
             "label": candidates["label"], "rank": candidates["rank"], "score": candidates["score"],
-            "evidence": [_dumps(evidence(r, f)) for r, f in zip(candidates["rule"], candidates["features"])],
+            "evidence": [_dumps(evidence(r, f)) for r, f in columns(candidates, "rule", "features")],
         }).reset_index(drop=True)
     else:
         candidates = pd.DataFrame(columns=["mention_id", "subject_id", "label", "rank", "score", "evidence"])

@@ -30,7 +30,7 @@ from credgraph.resolution.grading import CANDIDATE_COLUMNS, empty_candidates
 from credgraph.resolution.names import clean_text, parse_firm_name
 from credgraph.resolution.regions import compatible
 from credgraph.resolution.settings import ResolutionSettings
-from credgraph.resolution.tables import Registry
+from credgraph.resolution.tables import Registry, among, columns
 
 KEY_RULES = {
     "uscc": ("exact", "the USCC is in the store"),
@@ -69,13 +69,13 @@ def _key_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> tu
             continue
         grade, rule = KEY_RULES[kind]
         same = [parse_firm_name(a or "").key == parse_firm_name(b or "").key or not a
-                for a, b in zip(hit["m_name"], hit["name"])]
+                for a, b in columns(hit, "m_name", "name")]
         logit = [s.weight(kind) + (s.weight("firm_name") if ok else 0.0) for ok in same]
         parts.append(pd.DataFrame({
             "mention_id": hit["mention_id"], "subject_id": hit["uscc"], "label": "Enterprise",
             "grade_if_unique": grade, "preferred": False, "logit": logit, "rule": rule,
             "features": [{kind: v, "name": "agrees" if ok else f"the registry name is {n}"}
-                         for v, ok, n in zip(hit["id_value"], same, hit["name"])],
+                         for (v, n), ok in zip(columns(hit, "id_value", "name"), same)],
         }))
     return (pd.concat(parts, ignore_index=True) if parts else empty_candidates()), missed
 
@@ -95,28 +95,30 @@ def _name_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> t
     full = ask.merge(firms.drop(columns=["core"]), on="key")
     # Another legal form of the same trade name, never a branch for its parent or the other way round.
     branches = firms.assign(branch=firms["key"].astype(object).str.rsplit("|", n=1).str[-1]).drop(columns=["key"])
-    loose = ask[~ask["mention_id"].isin(set(full["mention_id"]))].merge(branches, on=["core", "branch"])
+    loose = ask[~among(ask["mention_id"], full["mention_id"].tolist())].merge(branches, on=["core", "branch"])
     notes: dict[str, dict[str, Any]] = {}
     parts = []
     for hit, whole in ((full, True), (loose, False)):
         if hit.empty:
             continue
-        agree = [_regions_agree(h, r, c) for h, r, c in zip(hit["hints"], hit["regions"], hit["region_code"])]
+        agree = [_regions_agree(h, r, c) for h, r, c in columns(hit, "hints", "regions", "region_code")]
         born = [not (isinstance(on, str) and isinstance(reg_d, str) and reg_d > on)
-                for on, reg_d in zip(hit["on"], hit["reg_date"])]
-        other_reg = [isinstance(a, str) and isinstance(b, str) and a != b for a, b in zip(hit["m_reg_no"], hit["reg_no"])]
+                for on, reg_d in columns(hit, "on", "reg_date")]
+        other_reg = [isinstance(a, str) and isinstance(b, str) and a != b
+                     for a, b in columns(hit, "m_reg_no", "reg_no")]
         keep = pd.Series(agree, index=hit.index) & pd.Series(born, index=hit.index) & ~pd.Series(other_reg, index=hit.index)
-        dropped = hit[~hit["mention_id"].isin(set(hit.loc[keep, "mention_id"]))].drop_duplicates("mention_id")
-        for mid, key in zip(dropped["mention_id"], dropped["key"]):
+        dropped = hit[~among(hit["mention_id"], hit.loc[keep, "mention_id"].tolist())].drop_duplicates("mention_id")
+        for mid, key in columns(dropped, "mention_id", "key"):
             notes[mid] = {"name_key": key, "why": "firms of this name are in another region, registered later, "
                                                   "or carry another registration number"}
         hit = hit[keep]
         if hit.empty:
             continue
-        soft = [_soft(h, c, r) for h, c, r in zip(hit["hint"], hit["region_code"], hit["regions"])]
-        same = [tuple(h) == tuple(r) for h, r in zip(hit["hints"], hit["regions"])]
+        soft = [_soft(h, c, r) for h, c, r in columns(hit, "hint", "region_code", "regions")]
+        same = [tuple(h) == tuple(r) for h, r in columns(hit, "hints", "regions")]
         preferred = [2 * a + b for a, b in zip(same, soft)]
-        alive = [not (isinstance(on, str) and isinstance(end, str) and end <= on) for on, end in zip(hit["on"], hit["end_date"])]
+        alive = [not (isinstance(on, str) and isinstance(end, str) and end <= on)
+                 for on, end in columns(hit, "on", "end_date")]
         logit = (s.weight("firm_name") if whole else s.weight("firm_core_only")) \
             + s.weight("region_in_name") * pd.Series([bool(h) for h in hit["hints"]], index=hit.index) \
             + s.weight("region_hint") * pd.Series(soft, index=hit.index) \
@@ -128,9 +130,9 @@ def _name_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> t
             else "the same trade name under another legal form",
             "features": [{"name_key": k, "registry_name": n, "regions_in_name": list(h), "same_region_prefix": sm,
                           **({"region_hint": hint, "hint_agrees": sf} if isinstance(hint, str) and hint else {})}
-                         for k, n, h, hint, sf, sm in zip(hit["key"], hit["name"], hit["hints"], hit["hint"], soft, same)],
+                         for (k, n, h, hint), sf, sm in zip(columns(hit, "key", "name", "hints", "hint"), soft, same)],
         }))
-    for mid, key in zip(ask["mention_id"], ask["key"]):
+    for mid, key in columns(ask, "mention_id", "key"):
         notes.setdefault(mid, {"name_key": key, "why": "no firm of this name in the store"})
     return (pd.concat(parts, ignore_index=True)[CANDIDATE_COLUMNS] if parts else empty_candidates()), notes
 
@@ -139,12 +141,12 @@ def firm_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> tu
     """Candidate rows for firm mentions, and the evidence of those that get none."""
     keyed, missed = _key_candidates(m, reg, s)
     notes: dict[str, dict[str, Any]] = {}
-    for mid, kind, value in zip(m["mention_id"], m["id_kind"], m["id_value"]):
+    for mid, kind, value in columns(m, "mention_id", "id_kind", "id_value"):
         if mid in missed and kind in ("uscc", "org_code"):
             notes[mid] = {kind: value, "why": f"no firm in the store has this {kind.replace('_', ' ')}; "
                                               "the name is not used against an identifier"}
     by_key = set(keyed["mention_id"]) | {mid for mid in missed if mid in notes}
-    rest = m[~m["mention_id"].isin(by_key)]
+    rest = m[~among(m["mention_id"], by_key)]
     named, name_notes = _name_candidates(rest, reg, s)
     found = set(named["mention_id"])
     notes.update({k: v for k, v in name_notes.items() if k not in found})
@@ -158,13 +160,13 @@ def agency_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> 
                         "key": [parse_firm_name(n or "").key for n in m["name"]],
                         "hint": m["region_code"].to_numpy()}).astype(object)
     exact = ask.merge(agencies[["agency_id", "full", "region_code", "name"]], on="full")
-    by_key = ask[~ask["mention_id"].isin(set(exact["mention_id"]))].merge(
+    by_key = ask[~among(ask["mention_id"], exact["mention_id"].tolist())].merge(
         agencies[["agency_id", "key", "region_code", "name"]], on="key")
     parts = []
     for hit, rule in ((exact, "the agency's full name"), (by_key, "the agency's name without its region, unique in the row's region")):
         if hit.empty:
             continue
-        soft = [_soft(h, c, ()) for h, c in zip(hit["hint"], hit["region_code"])]
+        soft = [_soft(h, c, ()) for h, c in columns(hit, "hint", "region_code")]
         parts.append(pd.DataFrame({
             "mention_id": hit["mention_id"], "subject_id": hit["agency_id"], "label": "Agency",
             "grade_if_unique": "strong", "preferred": soft,
@@ -174,5 +176,5 @@ def agency_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> 
     found = pd.concat(parts, ignore_index=True) if parts else empty_candidates()
     have = set(found["mention_id"])
     notes = {mid: {"name": full, "why": "no agency of this name in the store"}
-             for mid, full in zip(ask["mention_id"], ask["full"]) if mid not in have}
+             for mid, full in columns(ask, "mention_id", "full") if mid not in have}
     return found, notes

@@ -40,6 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from credgraph.resolution.tables import among, columns
+
 CANDIDATE_COLUMNS = ["mention_id", "subject_id", "label", "grade_if_unique", "preferred", "logit", "rule", "features"]
 LINK_COLUMNS = ["mention_id", "subject_id", "label", "grade", "score", "rule", "features", "candidates", "others"]
 
@@ -79,12 +81,12 @@ def grade(rows: pd.DataFrame, max_candidates: int) -> tuple[pd.DataFrame, pd.Dat
     links["grade"] = capped
     links["candidates"] = n[pick]
     links = links[links["grade"] != ""]
-    rest = rows[~rows["mention_id"].isin(set(links["mention_id"]))].copy()
+    rest = rows[~among(rows["mention_id"], links["mention_id"].tolist())].copy()
     rest["n"] = rest.groupby("mention_id")["subject_id"].transform("size")
     blocked = (rest["grade_if_unique"] == "").groupby(rest["mention_id"]).transform("max").astype(bool)
     probable = rest[(rest["n"] <= max_candidates) & ~blocked].copy()
     # A mention picked at grade probable keeps its candidates too, for review to see and decide.
-    soft = rows[rows["mention_id"].isin(set(links.loc[links["grade"] == "probable", "mention_id"]))].copy()
+    soft = rows[among(rows["mention_id"], links.loc[links["grade"] == "probable", "mention_id"].tolist())].copy()
     soft["n"] = soft.groupby("mention_id")["subject_id"].transform("size")
     probable["rank"] = probable.groupby("mention_id").cumcount() + 1
     soft["rank"] = soft.groupby("mention_id").cumcount() + 1
@@ -97,9 +99,10 @@ def grade(rows: pd.DataFrame, max_candidates: int) -> tuple[pd.DataFrame, pd.Dat
     probable = pd.concat([probable, soft], ignore_index=True).sort_values(["mention_id", "rank"], kind="stable")
     links["score"] = [score(x) for x in links["logit"].tolist()]
     others: dict[str, list[str]] = {}
-    for mid, subject in zip(rows["mention_id"], rows["subject_id"]):
+    for mid, subject in columns(rows, "mention_id", "subject_id"):
         others.setdefault(mid, []).append(subject)
-    links["others"] = [[s for s in others[m] if s != subj][:5] for m, subj in zip(links["mention_id"], links["subject_id"])]
+    links["others"] = [[s for s in others[m] if s != subj][:5]
+                       for m, subj in columns(links, "mention_id", "subject_id")]
     links = links.sort_values("mention_id", kind="stable").reset_index(drop=True)
     return links[LINK_COLUMNS], probable[[*CANDIDATE_COLUMNS, "rank", "score"]].reset_index(drop=True)
 

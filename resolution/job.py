@@ -38,7 +38,7 @@ from credgraph.resolution.engine import Decisions, Resolution, resolve
 from credgraph.resolution.materialise import linked_relationships, write_linked
 from credgraph.resolution.review import read_decisions
 from credgraph.resolution.settings import ResolutionSettings, load_settings
-from credgraph.resolution.tables import Registry, read_mentions
+from credgraph.resolution.tables import Registry, columns, read_mentions
 
 LINKS_COLUMNS = ["mention_id", "source", "file", "line", "role", "name", "identifier", "subject_id", "subject_type",
                  "grade", "score", "evidence"]
@@ -64,7 +64,7 @@ class ResolutionRun:
         """Mentions per grade for each value of a mention column (``source`` or ``role``)."""
         grades = self.resolution.grade_of()
         out: dict[str, Counter[str]] = {}
-        for key, mid in zip(self.mentions[column], self.mentions["mention_id"]):
+        for key, mid in columns(self.mentions, column, "mention_id"):
             out.setdefault(key, Counter())[grades.get(mid, "unresolved")] += 1
         return {k: {g: c.get(g, 0) for g in GRADES} for k, c in sorted(out.items())}
 
@@ -73,15 +73,14 @@ def _link_rows(resolution: Resolution, run_id: str) -> list[RelRow]:
     links = resolution.links
     return [RelRow(s, m, {"link_grade": g, "score": float(sc), "evidence": e, "method": meth, "run_id": run_id},
                    src_label=lab)
-            for m, s, lab, g, sc, e, meth in zip(links["mention_id"], links["subject_id"], links["label"],
-                                                 links["grade"], links["score"], links["evidence"], links["method"])]
+            for m, s, lab, g, sc, e, meth in columns(links, "mention_id", "subject_id", "label", "grade", "score",
+                                                     "evidence", "method")]
 
 
 def _candidate_rows(resolution: Resolution) -> list[RelRow]:
     c = resolution.candidates
     return [RelRow(s, m, {"link_grade": "probable", "rank": int(r), "score": float(sc), "evidence": e}, src_label=lab)
-            for m, s, lab, r, sc, e in zip(c["mention_id"], c["subject_id"], c["label"], c["rank"], c["score"],
-                                           c["evidence"])]
+            for m, s, lab, r, sc, e in columns(c, "mention_id", "subject_id", "label", "rank", "score", "evidence")]
 
 
 def _replace_changed(store: GraphStore, rel_type: str, rows: list[RelRow], fields: tuple[str, ...],
@@ -158,7 +157,7 @@ def write_links_csv(job: ResolutionRun, path: Path) -> int:
     """Write ``links.csv`` (contract section 4): one row per mention; return the row count."""
     res = job.resolution.links
     links = {mid: (subject, str(label).lower(), grade, score, evidence) for mid, subject, label, grade, score, evidence
-             in zip(res["mention_id"], res["subject_id"], res["label"], res["grade"], res["score"], res["evidence"])}
+             in columns(res, "mention_id", "subject_id", "label", "grade", "score", "evidence")}
     unresolved = job.resolution.unresolved
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:

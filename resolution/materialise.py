@@ -34,6 +34,7 @@ from credgraph.graph.links import LINKED_TYPES, grade_rank, weakest
 from credgraph.graph.model import MODEL
 from credgraph.graph.records import Origin, RelRow, WriteResult
 from credgraph.graph.store import GraphStore
+from credgraph.resolution.tables import columns
 
 
 def _typed(rel_type: str, props: dict[str, Any]) -> dict[str, Any]:
@@ -46,10 +47,10 @@ def linked_relationships(mentions: pd.DataFrame, links: pd.DataFrame, exists: An
 
     ``exists(label, keys)`` returns the keys of ``label`` that are in the store.
     """
-    link = {m: (s, lab, g) for m, s, lab, g in zip(links["mention_id"], links["subject_id"], links["label"], links["grade"])}
+    link = {m: (s, lab, g) for m, s, lab, g in columns(links, "mention_id", "subject_id", "label", "grade")}
     pending: list[tuple[str, dict[str, Any], tuple[str, str, str]]] = []
     wanted: dict[str, set[str]] = defaultdict(set)
-    for mid, facts in zip(mentions["mention_id"], mentions["facts"]):
+    for mid, facts in columns(mentions, "mention_id", "facts"):
         if mid not in link or not isinstance(facts, str):
             continue
         for fact in json.loads(facts):

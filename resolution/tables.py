@@ -15,6 +15,7 @@ Everything is read through the stores' column reads (``node_table``,
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,16 @@ def among(column: pd.Series, values: Any) -> np.ndarray:
     """
     keep = values if isinstance(values, (set, frozenset)) else set(values)
     return np.fromiter((v in keep for v in column.tolist()), dtype=bool, count=len(column))
+
+
+def columns(df: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``df``'s columns ``names`` as tuples of Python values: ``zip`` over the columns' lists,
+    since iterating a pandas Arrow-string column value by value is about ten times slower than ``tolist``.
+
+    >>> list(columns(pd.DataFrame({"a": ["x", "y"], "b": [1, 2]}), "b", "a"))
+    [(1, 'x'), (2, 'y')]
+    """
+    return zip(*(df[name].tolist() for name in names))
 
 
 def _frame(table: dict[str, list[Any]]) -> pd.DataFrame:
