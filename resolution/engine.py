@@ -101,7 +101,7 @@ def _stage(rows: pd.DataFrame, notes: dict[str, dict[str, Any]], decisions: Deci
            unresolved: dict[str, dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = _without_rejected(rows, decisions)
     links, candidates = grade(rows, max_candidates)
-    linked = set(links["mention_id"])
+    linked = set(links["mention_id"].tolist())
     rest = rows[~among(rows["mention_id"], linked)]
     if not rest.empty:
         first = rest.drop_duplicates("mention_id")
@@ -145,7 +145,7 @@ def resolve(mentions: pd.DataFrame, registry: Registry, decisions: Decisions,
             break
     person_links = pd.concat([person_links, last[0]], ignore_index=True)
     person_cands, person_unresolved = last[1], last[2]
-    person_linked = set(person_links["mention_id"])
+    person_linked = set(person_links["mention_id"].tolist())
     unresolved.update({k: v for k, v in person_unresolved.items() if k not in person_linked})
     links = pd.concat([firm_links, agency_links, person_links], ignore_index=True)
     candidates = pd.concat([firm_cands, agency_cands, person_cands], ignore_index=True)
@@ -153,7 +153,7 @@ def resolve(mentions: pd.DataFrame, registry: Registry, decisions: Decisions,
 
 
 def _accepted_links(decisions: Decisions, mentions: pd.DataFrame) -> pd.DataFrame:
-    wanted = set(mentions["mention_id"])
+    wanted = set(mentions["mention_id"].tolist())
     rows = [{"mention_id": mid, "subject_id": subject, "label": label, "grade": "strong"}
             for mid, (subject, label, _) in decisions.accepted.items() if mid in wanted]
     return pd.DataFrame(rows, columns=["mention_id", "subject_id", "label", "grade"])
@@ -163,7 +163,7 @@ def _finish(links: pd.DataFrame, candidates: pd.DataFrame, unresolved: dict[str,
             decisions: Decisions, mentions: pd.DataFrame, s: ResolutionSettings) -> Resolution:
     """Apply accepted decisions, then turn features into evidence JSON."""
     review_grade = s.rule("review_grade")
-    known = set(mentions["mention_id"])
+    known = set(mentions["mention_id"].tolist())
     accepted = {mid: d for mid, d in decisions.accepted.items() if mid in known}
     links = links[~among(links["mention_id"], accepted.keys())]
     out = pd.DataFrame({
@@ -188,7 +188,7 @@ def _finish(links: pd.DataFrame, candidates: pd.DataFrame, unresolved: dict[str,
         }).reset_index(drop=True)
     else:
         candidates = pd.DataFrame(columns=["mention_id", "subject_id", "label", "rank", "score", "evidence"])
-    linked = set(out["mention_id"])
+    linked = set(out["mention_id"].tolist())
     notes = {mid: _dumps(e) for mid, e in unresolved.items() if mid not in linked}
     for mid in known - linked - set(notes):
         notes[mid] = _dumps({"rule": "unresolved", "features": {"why": "nothing to go on"}})

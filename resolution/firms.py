@@ -58,18 +58,17 @@ def _key_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> tu
     """Candidates by identifier, and the mentions whose identifier matched nothing."""
     parts = []
     missed: set[str] = set()
-    firms = reg.firms[["uscc", "name"]]
-    for kind, index in (("uscc", firms.assign(id_value=firms["uscc"])),
-                        ("org_code", reg.firms[["uscc", "name", "org_code"]].rename(columns={"org_code": "id_value"})),
+    firms = reg.firms[["uscc", "name", "key"]]
+    by_code = reg.firms[["uscc", "name", "key", "org_code"]].rename(columns={"org_code": "id_value"})
+    for kind, index in (("uscc", firms.assign(id_value=firms["uscc"])), ("org_code", by_code),
                         ("reg_no", reg.reg_nos.rename(columns={"reg_no": "id_value"}).merge(firms, on="uscc"))):
         ask = m[m["id_kind"] == kind][["mention_id", "id_value", "name"]].rename(columns={"name": "m_name"})
-        hit = ask.merge(index[["id_value", "uscc", "name"]], on="id_value")
-        missed |= set(ask["mention_id"]) - set(hit["mention_id"])
+        hit = ask.merge(index[["id_value", "uscc", "name", "key"]], on="id_value")
+        missed |= set(ask["mention_id"].tolist()) - set(hit["mention_id"].tolist())
         if hit.empty:
             continue
         grade, rule = KEY_RULES[kind]
-        same = [parse_firm_name(a or "").key == parse_firm_name(b or "").key or not a
-                for a, b in columns(hit, "m_name", "name")]
+        same = [not a or parse_firm_name(a).key == key for a, key in columns(hit, "m_name", "key")]
         logit = [s.weight(kind) + (s.weight("firm_name") if ok else 0.0) for ok in same]
         parts.append(pd.DataFrame({
             "mention_id": hit["mention_id"], "subject_id": hit["uscc"], "label": "Enterprise",
@@ -145,10 +144,10 @@ def firm_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> tu
         if mid in missed and kind in ("uscc", "org_code"):
             notes[mid] = {kind: value, "why": f"no firm in the store has this {kind.replace('_', ' ')}; "
                                               "the name is not used against an identifier"}
-    by_key = set(keyed["mention_id"]) | {mid for mid in missed if mid in notes}
+    by_key = set(keyed["mention_id"].tolist()) | {mid for mid in missed if mid in notes}
     rest = m[~among(m["mention_id"], by_key)]
     named, name_notes = _name_candidates(rest, reg, s)
-    found = set(named["mention_id"])
+    found = set(named["mention_id"].tolist())
     notes.update({k: v for k, v in name_notes.items() if k not in found})
     return pd.concat([keyed, named], ignore_index=True), notes
 
@@ -174,7 +173,7 @@ def agency_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> 
             "rule": rule, "features": [{"registry_name": n} for n in hit["name"]],
         }))
     found = pd.concat(parts, ignore_index=True) if parts else empty_candidates()
-    have = set(found["mention_id"])
+    have = set(found["mention_id"].tolist())
     notes = {mid: {"name": full, "why": "no agency of this name in the store"}
              for mid, full in columns(ask, "mention_id", "full") if mid not in have}
     return found, notes

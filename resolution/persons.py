@@ -24,7 +24,7 @@ someone the store does not hold.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from credgraph.graph.identifiers import MaskedId
 from credgraph.resolution.grading import CANDIDATE_COLUMNS, empty_candidates
 from credgraph.resolution.names import person_name_key
 from credgraph.resolution.settings import ResolutionSettings
+from credgraph.resolution.tables import columns
 
 
 def age_on(birth: Any, on: Any) -> int | None:
@@ -77,6 +78,10 @@ def _person_side(person_id: str, pattern: tuple[Any, ...]) -> str:
 
 def _mention_side(mask: MaskedId) -> str:
     return f"{mask.head}|{mask.tail}" if not mask.shown else "".join(ch for _, ch in mask.shown)
+
+
+_PersonMention = namedtuple("_PersonMention", ["mention_id", "name", "name_key", "id_kind", "id_value", "identifier",
+                                               "gender", "age", "on", "firm"])
 
 
 @dataclass
@@ -194,7 +199,7 @@ def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, 
             role_of[mid] = {pid: f"{rtype} of {uscc}" for pid, rtype in held.items()}
     rows: list[dict[str, Any]] = []
     notes: dict[str, dict[str, Any]] = {}
-    for m in pm.itertuples(index=False):
+    for m in map(_PersonMention._make, columns(pm, *_PersonMention._fields)):
         base = {"name": m.name, "persons_with_name": int(named.get(m.name_key, 0))}
         if m.id_kind in ("resident_id", "passport"):
             if m.id_value not in persons:
