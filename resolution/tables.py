@@ -102,10 +102,10 @@ class Registry:
         return cls(*frames)
 
     def with_published_reg_nos(self, mentions: pd.DataFrame) -> None:
-        """Add the registration numbers that published rows give beside a known USCC."""
+        """Add the registration numbers that published rows give beside a known USCC (``read_mentions``'s ``ids``)."""
         pairs = []
-        for features in mentions["features"].dropna().tolist():
-            ids = dict(tuple(pair) for pair in json.loads(features).get("ids", []))
+        for given in mentions["ids"].tolist():
+            ids = dict(tuple(pair) for pair in given or ())
             if "uscc" in ids and "reg_no" in ids:
                 pairs.append((ids["reg_no"], ids["uscc"]))
         if pairs:
