@@ -34,7 +34,7 @@ from credgraph.graph.identifiers import MaskedId
 from credgraph.resolution.grading import CANDIDATE_COLUMNS, empty_candidates
 from credgraph.resolution.names import person_name_key
 from credgraph.resolution.settings import ResolutionSettings
-from credgraph.resolution.tables import columns
+from credgraph.resolution.tables import ROLE_TYPES, columns
 
 
 def age_on(birth: Any, on: Any) -> int | None:
@@ -80,6 +80,7 @@ def _mention_side(mask: MaskedId) -> str:
     return f"{mask.head}|{mask.tail}" if not mask.shown else "".join(ch for _, ch in mask.shown)
 
 
+_ROLE_RANK = {rtype: rank for rank, rtype in enumerate(ROLE_TYPES)}
 _PersonMention = namedtuple("_PersonMention", ["mention_id", "name", "name_key", "id_kind", "id_value", "identifier",
                                                "gender", "age", "on", "firm"])
 
@@ -91,12 +92,12 @@ class PersonIndex:
     >>> reg = pd.DataFrame({"person_id": ["440102198001011234", "P1"], "name": ["张伟", "李娜"],
     ...     "name_key": ["张伟", "李娜"], "gender": ["M", None], "birth_date": ["1980-01-01", None]})
     >>> index = PersonIndex.of(reg)
-    >>> index.named["张伟"], index.only_one["李娜"], index.block(("ends", 4, 4))["张伟|4401|1234"]
-    (1, 'P1', ['440102198001011234'])
+    >>> index.named["张伟"], index.only_one["李娜"], index.block(("ends", 4, 4), {"张伟|4401|1234"})
+    (1, 'P1', {'张伟|4401|1234': ['440102198001011234']})
 
-    A block is built for each call: a run builds the blocks of its masked
-    mentions once (``masked_matches``), so they need not stay in memory
-    (one per mask pattern, each as large as the persons table).
+    A block is built for each call and holds only the keys asked for: a run
+    builds the blocks of its masked mentions once (``masked_matches``), and a
+    whole block would be as large as the persons table.
     """
 
     by_id: dict[str, tuple[Any, Any, Any, Any]]  # person_id -> (name_key, name, gender, birth_date)
@@ -114,36 +115,60 @@ class PersonIndex:
         resident = [(pid, k) for pid, k in zip(ids, keys) if k and isinstance(pid, str) and len(pid) == 18]
         return cls(by_id, dict(named), only_one, resident)
 
-    def block(self, pattern: tuple[Any, ...]) -> dict[str, list[str]]:
-        """Persons by ``name key|the characters a mask of this pattern shows``."""
+    def block(self, pattern: tuple[Any, ...], wanted: set[str]) -> dict[str, list[str]]:
+        """Persons by ``name key|the characters a mask of this pattern shows``, for the ``wanted`` keys."""
         found: dict[str, list[str]] = {}
         for pid, key in self.resident:
-            found.setdefault(f"{key}|{_person_side(pid, pattern)}", []).append(pid)
+            block_key = f"{key}|{_person_side(pid, pattern)}"
+            if block_key in wanted:
+                found.setdefault(block_key, []).append(pid)
         return found
 
 
 class RoleIndex:
-    """The roles that count as evidence, by (name key, firm): keyed ones, then those a run's rounds add."""
+    """The roles that count as evidence, by (name key, firm): keyed ones, then those a run's rounds add.
+
+    A person holds one role per firm here, the first of ``ROLE_TYPES`` it
+    has there (a legal representative who is also an officer shows as legal
+    representative): evidence needs that the person acts for the firm, and a
+    second role in the same firm adds nothing to it, so only a new (person,
+    firm) pair counts as new.
+
+    >>> people = PersonIndex.of(pd.DataFrame({"person_id": ["P1"], "name": ["张伟"], "name_key": ["张伟"],
+    ...     "gender": [None], "birth_date": [None]}))
+    >>> roles = RoleIndex(pd.DataFrame({"person_id": ["P1"], "uscc": ["F1"], "type": ["LEGAL_REP_OF"]}), people)
+    >>> roles = RoleIndex(pd.DataFrame({"person_id": ["P1"], "uscc": ["F1"], "type": ["OFFICER_OF"]}), people)
+    >>> roles.add(pd.DataFrame({"person_id": ["P1", "P1", "P9"], "uscc": ["F1", "F2", "F1"],
+    ...     "type": ["LEGAL_REP_OF", "OFFICER_OF", "OFFICER_OF"]}))
+    1
+    >>> roles.by_name_firm[("张伟", "F1")], roles.has("P1", "F2"), roles.has("P9", "F1")
+    ({'P1': 'LEGAL_REP_OF'}, True, False)
+    """
 
     def __init__(self, roles: pd.DataFrame, people: PersonIndex) -> None:
         self._people = people
-        self._seen: set[tuple[str, str, str]] = set()
-        self.pairs: set[tuple[str, str]] = set()  # (person_id, uscc)
         self.by_name_firm: dict[tuple[str, str], dict[str, str]] = {}  # (name key, uscc) -> person_id -> type
         self.add(roles)
 
     def add(self, roles: pd.DataFrame) -> int:
-        """Add ``roles`` (person_id, uscc, type); how many were new."""
+        """Add ``roles`` (person_id, uscc, type) of persons in the registry; how many (person, firm) pairs were new."""
         new = 0
-        for pid, uscc, rtype in zip(roles["person_id"].tolist(), roles["uscc"].tolist(), roles["type"].tolist()):
+        for pid, uscc, rtype in columns(roles, "person_id", "uscc", "type"):
             person = self._people.by_id.get(pid)
-            if person is None or (pid, uscc, rtype) in self._seen:
+            if person is None:
                 continue
-            self._seen.add((pid, uscc, rtype))
-            self.pairs.add((pid, uscc))
-            self.by_name_firm.setdefault((person[0], uscc), {})[pid] = rtype
-            new += 1
+            held = self.by_name_firm.setdefault((person[0], uscc), {})
+            if pid not in held:
+                held[pid] = rtype
+                new += 1
+            elif _ROLE_RANK.get(rtype, len(_ROLE_RANK)) < _ROLE_RANK.get(held[pid], len(_ROLE_RANK)):
+                held[pid] = rtype
         return new
+
+    def has(self, person_id: str, uscc: str) -> bool:
+        """Whether the person holds a role in the firm."""
+        person = self._people.by_id.get(person_id)
+        return person is not None and person_id in self.by_name_firm.get((person[0], uscc), {})
 
 
 def masked_matches(pm: pd.DataFrame, people: PersonIndex) -> dict[str, list[tuple[str, int]]]:
@@ -160,17 +185,17 @@ def masked_matches(pm: pd.DataFrame, people: PersonIndex) -> dict[str, list[tupl
     {'m1': [('440102198001011234', 8)]}
     """
     by_pattern: dict[tuple[Any, ...], list[tuple[str, str, MaskedId]]] = {}
-    for mid, name, kind, value in zip(pm["mention_id"].tolist(), pm["name"].tolist(), pm["id_kind"].tolist(),
-                                      pm["id_value"].tolist()):
+    for mid, name, kind, value in columns(pm, "mention_id", "name", "id_kind", "id_value"):
         key = person_name_key(name or "") if kind == "masked_id" else ""
         mask = MaskedId.parse(value or "") if key else None
         if mask is not None:
             by_pattern.setdefault(_pattern(mask), []).append((mid, key, mask))
     out: dict[str, list[tuple[str, int]]] = {}
-    for pattern, wanted in by_pattern.items():
-        block = people.block(pattern)
-        for mid, key, mask in wanted:
-            found = block.get(f"{key}|{_mention_side(mask)}")
+    for pattern, asked in by_pattern.items():
+        keys = [f"{key}|{_mention_side(mask)}" for _, key, mask in asked]
+        block = people.block(pattern, set(keys))
+        for (mid, _, mask), block_key in zip(asked, keys):
+            found = block.get(block_key)
             if found:
                 out[mid] = [(pid, mask.visible) for pid in found]
     return out
@@ -189,7 +214,7 @@ def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, 
     pm = pm.assign(name_key=[person_name_key(n or "") for n in pm["name"].tolist()],
                    firm=[context.get(o) if isinstance(o, str) else None for o in pm["of"].tolist()])
     pm = pm.astype(object) if pm.empty else pm  # no person mentions: empty float64 columns would not merge
-    persons, named, only_one, role_pairs = people.by_id, people.named, people.only_one, roles.pairs
+    persons, named, only_one = people.by_id, people.named, people.only_one
     tolerance = int(s.rule("age_tolerance"))
     min_visible = int(s.rule("min_visible_masked"))
     role_of: dict[str, dict[str, str]] = {}
@@ -227,7 +252,7 @@ def person_candidates(pm: pd.DataFrame, people: PersonIndex, context: dict[str, 
                 continue
             kept += 1
             role = role_of.get(m.mention_id, {}).get(pid)
-            if role is None and isinstance(m.firm, str) and (pid, m.firm) in role_pairs:
+            if role is None and isinstance(m.firm, str) and roles.has(pid, m.firm):
                 role = f"a role in {m.firm}"
             features = {**base, **facts, **({"masked_id": m.identifier, "visible": visible} if visible else {}),
                         **({"role_in_firm": role} if role else {})}

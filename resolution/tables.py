@@ -28,6 +28,7 @@ from credgraph.resolution.names import clean_text, parse_firm_name, person_name_
 ROLE_TYPES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
 MENTION_FIELDS = ("record_id", "source", "role", "name", "identifier", "id_kind", "id_value", "subject_type",
                   "region_code", "of", "on", "features", "facts")
+SHARED_MENTION_FIELDS = ("source_file", "record_id", "source", "role", "id_kind", "subject_type", "region_code", "on")
 FIRM_FIELDS = ("name", "region_code", "reg_no", "reg_date", "end_date")
 
 
@@ -120,15 +121,24 @@ def read_mentions(store: GraphStore) -> pd.DataFrame:
     Columns: the ``Mention`` properties plus ``file`` and ``line`` (its row's
     provenance), ``gender``, ``age`` and ``ids`` from ``features``.
     """
-    df = _frame(store.node_table("Mention", MENTION_FIELDS)).rename(
-        columns={"key": "mention_id", "source_file": "file", "source_line": "line"})
-    if df.empty:
-        return pd.DataFrame(columns=["mention_id", "file", "line", *MENTION_FIELDS, "gender", "age", "ids"])
-    named = store.relationship_table(["MENTIONS"])
-    df = df[among(df["mention_id"], named["dst"])].reset_index(drop=True)
-    df = df.astype(object).where(df.notna(), None)
-    features = [json.loads(f) if isinstance(f, str) and f else {} for f in df["features"].tolist()]
-    df["gender"] = [f.get("gender") for f in features]
-    df["age"] = [f.get("age") for f in features]
-    df["ids"] = [f.get("ids") for f in features]
-    return df
+    named = set(store.relationship_table(["MENTIONS"])["dst"])
+    table = store.node_table("Mention", MENTION_FIELDS)
+    keep = [key in named for key in table["key"]]
+    columns = {name: [v for v, k in zip(values, keep) if k] for name, values in table.items()}
+    del table
+    for name in SHARED_MENTION_FIELDS:
+        columns[name] = _shared(columns[name])
+    features = [json.loads(f) if isinstance(f, str) and f else {} for f in columns["features"]]
+    columns["gender"] = [f.get("gender") for f in features]
+    columns["age"] = [f.get("age") for f in features]
+    columns["ids"] = [f.get("ids") for f in features]
+    # Python objects as they are (None where missing): an Arrow string column would copy every value,
+    # and resolution reads them back as Python objects.
+    df = pd.DataFrame(columns, dtype=object)
+    return df.rename(columns={"key": "mention_id", "source_file": "file", "source_line": "line"})
+
+
+def _shared(values: list[Any]) -> list[Any]:
+    """``values`` with equal strings as one object: a column of a few distinct values costs a pointer per row."""
+    seen: dict[Any, Any] = {}
+    return [seen.setdefault(v, v) for v in values]
