@@ -13,7 +13,7 @@ re-run on the same store gives the same links. In order:
 
 >>> import pandas as pd
 >>> from credgraph.resolution.tables import Registry
->>> empty = Registry(pd.DataFrame(columns=["uscc", "name", "key", "core", "regions", "region_code", "reg_no",
+>>> empty = Registry(pd.DataFrame(columns=["uscc", "name", "key", "core", "branch", "regions", "region_code", "reg_no",
 ...     "reg_date", "end_date", "org_code"]), pd.DataFrame(columns=["person_id", "name", "name_key", "gender",
 ...     "birth_date", "id_type", "birth_year"]), pd.DataFrame(columns=["agency_id", "name", "full", "key",
 ...     "region_code"]), pd.DataFrame(columns=["person_id", "uscc", "type"]), pd.DataFrame(columns=["reg_no", "uscc"]))
@@ -169,8 +169,10 @@ def _finish(links: pd.DataFrame, candidates: pd.DataFrame, unresolved: dict[str,
     out = pd.DataFrame({
         "mention_id": links["mention_id"], "subject_id": links["subject_id"], "label": links["label"],
         "grade": links["grade"], "score": links["score"],
-        "evidence": [_dumps(evidence(r, f, n, o)) for r, f, n, o in
-                     columns(links, "rule", "features", "candidates", "others")],
+        # object, not Arrow, strings: the largest column of the run, copied again by every read as Python strings
+        "evidence": pd.Series([_dumps(evidence(r, f, n, o))
+                               for r, f, n, o in columns(links, "rule", "features", "candidates", "others")],
+                              index=links.index, dtype=object),
         "method": "auto",
     })
     reviewed = pd.DataFrame([
@@ -184,7 +186,8 @@ def _finish(links: pd.DataFrame, candidates: pd.DataFrame, unresolved: dict[str,
         candidates = pd.DataFrame({
             "mention_id": candidates["mention_id"], "subject_id": candidates["subject_id"],
             "label": candidates["label"], "rank": candidates["rank"], "score": candidates["score"],
-            "evidence": [_dumps(evidence(r, f)) for r, f in columns(candidates, "rule", "features")],
+            "evidence": pd.Series([_dumps(evidence(r, f)) for r, f in columns(candidates, "rule", "features")],
+                                  index=candidates.index, dtype=object),
         }).reset_index(drop=True)
     else:
         candidates = pd.DataFrame(columns=["mention_id", "subject_id", "label", "rank", "score", "evidence"])

@@ -93,7 +93,7 @@ def _name_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> t
     firms = reg.firms[["uscc", "name", "key", "core", "regions", "region_code", "reg_no", "reg_date", "end_date"]]
     full = ask.merge(firms.drop(columns=["core"]), on="key")
     # Another legal form of the same trade name, never a branch for its parent or the other way round.
-    branches = firms.assign(branch=firms["key"].astype(object).str.rsplit("|", n=1).str[-1]).drop(columns=["key"])
+    branches = reg.firms[["uscc", "name", "core", "branch", "regions", "region_code", "reg_no", "reg_date", "end_date"]]
     loose = ask[~among(ask["mention_id"], full["mention_id"].tolist())].merge(branches, on=["core", "branch"])
     notes: dict[str, dict[str, Any]] = {}
     parts = []

@@ -61,11 +61,13 @@ def _frame(table: dict[str, list[Any]]) -> pd.DataFrame:
 
 
 def firm_frame(table: dict[str, list[Any]]) -> pd.DataFrame:
-    """Firms with their keys: ``uscc, name, key, core, regions, region_code, org_code, reg_no, reg_date, end_date``."""
+    """Firms with their keys: ``uscc, name, key, core, branch, regions, region_code, org_code, reg_no, reg_date,
+    end_date``."""
     df = _frame(table).rename(columns={"key": "uscc"})
     parsed = [parse_firm_name(name or "") for name in df["name"].tolist()]
     df["key"] = [p.key for p in parsed]
     df["core"] = [p.core for p in parsed]
+    df["branch"] = [p.branch for p in parsed]
     df["regions"] = [p.regions for p in parsed]
     df["org_code"] = df["uscc"].str.slice(8, 17)
     return df.drop(columns=["source_file", "source_line"])
