@@ -68,7 +68,8 @@ def _key_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> tu
         if hit.empty:
             continue
         grade, rule = KEY_RULES[kind]
-        same = [not a or parse_firm_name(a).key == key for a, key in columns(hit, "m_name", "key")]
+        same = [not a or a == name or parse_firm_name(a).key == key
+                for a, name, key in columns(hit, "m_name", "name", "key")]
         logit = [s.weight(kind) + (s.weight("firm_name") if ok else 0.0) for ok in same]
         parts.append(pd.DataFrame({
             "mention_id": hit["mention_id"], "subject_id": hit["uscc"], "label": "Enterprise",
