@@ -84,16 +84,19 @@ def _candidate_rows(resolution: Resolution) -> list[RelRow]:
 
 
 def _replace_changed(store: GraphStore, rel_type: str, rows: list[RelRow], fields: tuple[str, ...],
-                     mentions: list[str], origin: Origin) -> WriteResult:
+                     origin: Origin) -> WriteResult:
     """Rewrite the ``rel_type`` edges of the mentions whose edges differ in ``fields`` from the stored ones."""
     table = store.relationship_table([rel_type], fields)
     stored: dict[str, set[tuple[Any, ...]]] = {}
     for i, mid in enumerate(table["dst"]):
         stored.setdefault(mid, set()).add((table["src_label"][i], table["src"][i], *(table[f][i] for f in fields)))
+    # A mention with no stored edge changes if it gets one; only those with stored edges need comparing.
     desired: dict[str, set[tuple[Any, ...]]] = {}
     for row in rows:
-        desired.setdefault(row.dst, set()).add((row.src_label, row.src, *(row.props.get(f) for f in fields)))
-    changed = sorted(m for m in set(mentions) | set(stored) if stored.get(m, set()) != desired.get(m, set()))
+        if row.dst in stored:
+            desired.setdefault(row.dst, set()).add((row.src_label, row.src, *(row.props.get(f) for f in fields)))
+    changed = sorted({row.dst for row in rows if row.dst not in stored}
+                     | {m for m, edges in stored.items() if edges != desired.get(m, set())})
     if not changed:
         return WriteResult(0, len(rows))
     keep = set(changed)
@@ -134,12 +137,11 @@ def run_resolution(store: GraphStore, *, settings: ResolutionSettings | None = N
     if progress:
         progress("writing links")
     start = time.perf_counter()
-    ids = mentions["mention_id"].tolist()
     written = {
         "links": _replace_changed(store, "SAME_AS", _link_rows(resolution, run_id),
-                                  ("link_grade", "score", "evidence", "method"), ids, origin).written,
+                                  ("link_grade", "score", "evidence", "method"), origin).written,
         "candidates": _replace_changed(store, "MAYBE_SAME_AS", _candidate_rows(resolution),
-                                       ("rank", "score", "evidence"), ids, origin).written,
+                                       ("rank", "score", "evidence"), origin).written,
     }
     made = linked_relationships(mentions, resolution.links, store.existing_keys)
     written["relationships"] = write_linked(store, made, origin).written
