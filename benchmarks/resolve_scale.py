@@ -18,7 +18,8 @@ Steps, each cached in ``--work`` so a re-measurement only repeats the last:
    ``--mentions`` mentions in all. The cut copies are written to
    ``work/published``; the exact count of mentions the store holds is printed;
 4. ``resolve.db``: a fresh copy of ``loaded.db``, resolved once in a child
-   process (``--child``), so that loading's memory does not count: the peak RSS
+   process (``--child``), so that loading's memory does not count (and after
+   ``os.sync``, so that writing the copy back does not either): the peak RSS
    is the child's (``RUSAGE_CHILDREN``), the seconds are the job's own
    (``read``, ``resolve``, ``write``) and the child's wall time.
 
@@ -133,6 +134,7 @@ def child(db: Path) -> None:
 def measure(work: Path) -> dict[str, Any]:
     """Step 4: resolve a fresh copy of ``loaded.db`` in a child; its figures and peak RSS."""
     shutil.copyfile(work / "loaded.db", work / "resolve.db")
+    os.sync()  # the copy's 5 GB written back now, not under the job being timed
     start = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--child", str(work / "resolve.db")], check=True,
                           capture_output=True, text=True)
