@@ -136,7 +136,6 @@ class RoleIndex:
 
     >>> people = PersonIndex.of(pd.DataFrame({"person_id": ["P1"], "name": ["张伟"], "name_key": ["张伟"],
     ...     "gender": [None], "birth_date": [None]}))
-    >>> roles = RoleIndex(pd.DataFrame({"person_id": ["P1"], "uscc": ["F1"], "type": ["LEGAL_REP_OF"]}), people)
     >>> roles = RoleIndex(pd.DataFrame({"person_id": ["P1"], "uscc": ["F1"], "type": ["OFFICER_OF"]}), people)
     >>> roles.add(pd.DataFrame({"person_id": ["P1", "P1", "P9"], "uscc": ["F1", "F2", "F1"],
     ...     "type": ["LEGAL_REP_OF", "OFFICER_OF", "OFFICER_OF"]}))

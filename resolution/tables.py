@@ -164,17 +164,17 @@ def read_mentions(store: GraphStore) -> pd.DataFrame:
     named = set(store.relationship_table(["MENTIONS"])["dst"])
     table = store.node_table("Mention", MENTION_FIELDS)
     keep = [key in named for key in table["key"]]
-    columns = {name: [v for v, k in zip(values, keep) if k] for name, values in table.items()}
+    kept = {name: [v for v, k in zip(values, keep) if k] for name, values in table.items()}
     del table
     for name in SHARED_MENTION_FIELDS:
-        columns[name] = _shared(columns[name])
-    features = [json.loads(f) if isinstance(f, str) and f else {} for f in columns["features"]]
-    columns["gender"] = [f.get("gender") for f in features]
-    columns["age"] = [f.get("age") for f in features]
-    columns["ids"] = [f.get("ids") for f in features]
+        kept[name] = _shared(kept[name])
+    features = [json.loads(f) if isinstance(f, str) and f else {} for f in kept["features"]]
+    kept["gender"] = [f.get("gender") for f in features]
+    kept["age"] = [f.get("age") for f in features]
+    kept["ids"] = [f.get("ids") for f in features]
     # Python objects as they are (None where missing): an Arrow string column would copy every value,
     # and resolution reads them back as Python objects.
-    df = pd.DataFrame(columns, dtype=object)
+    df = pd.DataFrame(kept, dtype=object)
     return df.rename(columns={"key": "mention_id", "source_file": "file", "source_line": "line"})
 
 
