@@ -30,7 +30,7 @@ from credgraph.resolution.grading import CANDIDATE_COLUMNS, empty_candidates
 from credgraph.resolution.names import clean_text, parse_firm_name
 from credgraph.resolution.regions import compatible
 from credgraph.resolution.settings import ResolutionSettings
-from credgraph.resolution.tables import Registry, among, columns
+from credgraph.resolution.tables import Registry, among, columns, firm_name_columns
 
 KEY_RULES = {
     "uscc": ("exact", "the USCC is in the store"),
@@ -84,10 +84,9 @@ def _name_candidates(m: pd.DataFrame, reg: Registry, s: ResolutionSettings) -> t
     """Candidates by normalised name, and why mentions got none."""
     if m.empty:
         return empty_candidates(), {}
-    parsed = [parse_firm_name(n or "") for n in m["name"].tolist()]
-    ask = pd.DataFrame({"mention_id": m["mention_id"].to_numpy(), "key": [p.key for p in parsed],
-                        "core": [p.core for p in parsed], "branch": [p.branch for p in parsed],
-                        "hints": [p.regions for p in parsed],
+    parsed = firm_name_columns(m["name"].tolist())
+    ask = pd.DataFrame({"mention_id": m["mention_id"].to_numpy(), "key": parsed["key"], "core": parsed["core"],
+                        "branch": parsed["branch"], "hints": parsed["regions"],
                         "hint": m["region_code"].to_numpy(), "on": m["on"].to_numpy(),
                         "m_reg_no": m["id_value"].where(m["id_kind"] == "reg_no").to_numpy()})
     ask = ask[ask["core"] != ""]

@@ -34,7 +34,7 @@ MENTION_FIELDS = ("record_id", "source", "role", "name", "identifier", "id_kind"
                   "region_code", "of", "on", "features", "facts")
 SHARED_MENTION_FIELDS = ("source_file", "record_id", "source", "role", "id_kind", "subject_type", "region_code", "on")
 PARALLEL_NAMES = 200_000
-"""From this many firm names on, ``firm_name_parts`` parses them in several processes."""
+"""From this many firm names on, ``firm_name_columns`` parses them in several processes."""
 NameParts = tuple[str, str, str, tuple[str, ...]]
 FIRM_FIELDS = ("name", "region_code", "reg_no", "reg_date", "end_date")
 
@@ -65,9 +65,9 @@ def _name_parts(names: list[str | None]) -> list[NameParts]:
     return [(p.key, p.core, p.branch, p.regions) for p in parsed]
 
 
-def firm_name_parts(names: list[str | None], workers: int | None = None,
-                    parallel_from: int = PARALLEL_NAMES) -> list[NameParts]:
-    """``(key, core, branch, regions)`` of each firm name (``parse_firm_name``), in order.
+def firm_name_columns(names: list[str | None], workers: int | None = None,
+                      parallel_from: int = PARALLEL_NAMES) -> dict[str, list[Any]]:
+    """The ``key``, ``core``, ``branch`` and ``regions`` of each firm name (``parse_firm_name``), as columns.
 
     From ``parallel_from`` names on, the names are parsed in ``workers``
     processes (by default one per core, at most four), since parsing the names
@@ -75,13 +75,17 @@ def firm_name_parts(names: list[str | None], workers: int | None = None,
     here, where starting processes would cost more than it saves. Where no
     process can be started, all are parsed here: the result is the same.
 
-    >>> firm_name_parts(["广州市华信贸易有限公司", None])
-    [('华信贸易|ltd|', '华信贸易', '', ('440100',)), ('||', '', '', ())]
+    >>> firm_name_columns(["广州市华信贸易有限公司", None])
+    {'key': ['华信贸易|ltd|', '||'], 'core': ['华信贸易', ''], 'branch': ['', ''], 'regions': [('440100',), ()]}
     >>> names = ["广州市华信贸易有限公司", "华信贸易（广州）有限公司", "深圳市南山区华信五金店"]
-    >>> firm_name_parts(names, workers=2, parallel_from=1) == firm_name_parts(names, workers=1)
+    >>> firm_name_columns(names, workers=2, parallel_from=1) == firm_name_columns(names, workers=1)
     True
     """
-    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
+    parts = _parsed(names, min(os.cpu_count() or 1, 4) if workers is None else workers, parallel_from)
+    return {column: [part[i] for part in parts] for i, column in enumerate(("key", "core", "branch", "regions"))}
+
+
+def _parsed(names: list[str | None], workers: int, parallel_from: int) -> list[NameParts]:
     if workers < 2 or len(names) < max(parallel_from, 1):
         return _name_parts(names)
     size = -(-len(names) // (workers * 4))
@@ -103,10 +107,10 @@ def _frame(table: dict[str, list[Any]]) -> pd.DataFrame:
 def firm_frame(table: dict[str, list[Any]]) -> pd.DataFrame:
     """Firms with their keys: ``uscc, name, key, core, branch, regions, region_code, org_code, reg_no, reg_date,
     end_date``."""
-    parts = firm_name_parts(table.get("name", []))
+    parsed = firm_name_columns(table.get("name", []))
     df = _frame(table).rename(columns={"key": "uscc"})
-    for i, column in enumerate(("key", "core", "branch", "regions")):
-        df[column] = [part[i] for part in parts]
+    for column, values in parsed.items():
+        df[column] = values
     df["org_code"] = df["uscc"].str.slice(8, 17)
     return df.drop(columns=["source_file", "source_line"])
 
@@ -131,8 +135,7 @@ class Registry:
         persons["birth_year"] = pd.to_numeric(persons["birth_date"].str.slice(0, 4), errors="coerce")
         agencies = _frame(store.node_table("Agency", ("name", "region_code")))
         agencies = agencies.rename(columns={"key": "agency_id"}).drop(columns=["source_file", "source_line"])
-        parsed = [parse_firm_name(n or "") for n in agencies["name"].tolist()]
-        agencies["key"] = [p.key for p in parsed]
+        agencies["key"] = firm_name_columns(agencies["name"].tolist())["key"]
         agencies["full"] = [clean_text(n or "") for n in agencies["name"].tolist()]
         rels = _frame(store.relationship_table(list(ROLE_TYPES), linked=False))
         roles = rels[rels["src_label"] == "Person"][["src", "dst", "type"]] if len(rels) else rels
